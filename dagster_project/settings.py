@@ -1,0 +1,43 @@
+"""Environment settings, read when asked for (never at import), each with a working default.
+
+Relative defaults resolve against the current working directory, which is the repository root
+for `make run`, `make test` and `dagster dev`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+
+def _path(var: str, default: str) -> Path:
+    return Path(os.environ.get(var) or default).expanduser().resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse_path: Path
+    publish_dir: Path
+    report_dir: Path
+    file_stable_seconds: float
+    schedule_cron: str
+    schedule_timezone: str
+
+
+def get_settings() -> Settings:
+    return Settings(
+        landing_dir=_path("LANDING_DIR", "data/landing"),
+        warehouse_path=_path("WAREHOUSE_PATH", "data/warehouse.duckdb"),
+        publish_dir=_path("PUBLISH_DIR", "data/published"),
+        report_dir=_path("REPORT_DIR", "data/report"),
+        # A file whose size changed within this many seconds is still being written: skip it.
+        file_stable_seconds=float(os.environ.get("FILE_STABLE_SECONDS", "0")),
+        schedule_cron=os.environ.get("NIGHTLY_CRON", "0 2 * * *"),
+        schedule_timezone=os.environ.get("NIGHTLY_TIMEZONE", "Europe/London"),
+    )
