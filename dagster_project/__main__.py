@@ -1,0 +1,29 @@
+"""`python -m dagster_project run`: the main job, in process, with a one-screen summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .runner import run_main_job
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dagster_project")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the main job once (generates a synthetic trust "
+                                     "into an empty landing folder first)")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild every incremental dbt model from scratch")
+    run.add_argument("--no-synthetic", action="store_true",
+                     help="do not generate synthetic extracts into an empty landing folder")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    ok = run_main_job(full_refresh=args.full_refresh, synthetic=not args.no_synthetic,
+                      started=started)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

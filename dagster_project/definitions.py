@@ -1,0 +1,55 @@
+"""The one place the Dagster definitions are assembled.
+
+`defs` is built when the code location loads (not at import), from a dbt manifest that the
+setup step prepared; settings are read then, never at import.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from .resources import WarehouseResource
+from .settings import DBT_PROJECT_DIR
+
+TELEMETRY_OFF = {
+    "DAGSTER_DISABLE_TELEMETRY": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    "GX_ANALYTICS_ENABLED": "False",
+}
+
+
+def build_definitions() -> dg.Definitions:
+    # No telemetry from any part of the stack, however the code location is started.
+    for var, value in TELEMETRY_OFF.items():
+        os.environ.setdefault(var, value)
+    from .ingest.assets import ingest_assets
+    from .jobs import nightly_job
+    from .publish.assets import publish_assets
+    from .quality.checks import quality_checks
+    from .report.assets import report_assets
+    from .schedules import nightly_schedule
+    from .sensors import landing_folder_sensor
+    from .spc.assets import spc_tables
+    from .transform.assets import build_dbt_assets
+
+    return dg.Definitions(
+        assets=[*ingest_assets, build_dbt_assets(), spc_tables, *publish_assets, *report_assets],
+        asset_checks=[*quality_checks],
+        jobs=[nightly_job()],
+        schedules=[nightly_schedule()],
+        sensors=[landing_folder_sensor],
+        resources={
+            "warehouse": WarehouseResource(),
+            "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR),
+                                  profiles_dir=str(DBT_PROJECT_DIR)),
+        },
+        executor=dg.in_process_executor,
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions()

@@ -1,0 +1,264 @@
+"""Set-based validation of a staged file against its contract, in DuckDB.
+
+Driven entirely by the contract (no per-extract code). Two SQL statements per file:
+
+1. `typed`: one scan of the staged text that trims every value (spaces, tabs, CR/LF), treats an
+   empty cell as null and parses it into the column's type (`try_cast`/`try_strptime`, gated by
+   regular expressions so that DuckDB's lenient casts cannot slip a bad value through: it would
+   round `1.5` to 2 and accept `inf`). Allowed values are mapped to the contract's spelling
+   (case-insensitive, aliases such as `death` -> `fatal`, `allowed_prefixes` such as `LOCAL_`).
+2. `failures`: one UNION ALL over `typed` with one branch per (column, rule), the row rules, the
+   references (anti-joins to `raw.<to_extract>`) and the duplicate-key window.
+
+Each failing (row, column, rule) is one failure record, with the offending value as it was in the
+file (untrimmed); a row with any failure is quarantined as a whole and never reaches the clean
+table. Rule names are stable snake_case strings:
+
+  required             a required column is empty (value: the cell, null or blanks)
+  invalid_int          not a whole number (`1.5`, `1,000`, `ten`); `3.0` is accepted as 3
+  invalid_decimal      not a plain decimal number (`£3`, `1,5`, `inf`, `NaN`)
+  invalid_date         not `YYYY-MM-DD` or `DD/MM/YYYY`, or not a real day (`31/02/2025`)
+  invalid_timestamp    not ISO `YYYY-MM-DD[ T]HH:MM[:SS[.f]][Z]` or `DD/MM/YYYY[ HH:MM[:SS]]`
+  invalid_bool         not Y/N, yes/no, true/false, t/f, 1/0 (case-insensitive)
+  not_allowed          text outside the column's allowed values / prefixes
+  pattern_mismatch     text that does not match the column's pattern in full
+  below_min            a number below the column's min
+  above_max            a number above the column's max (a number too large for BIGINT counts
+                       as above_max even where the contract declares no max)
+  formula_like_text    a text value starting with `=`, `+`, `-` or `@` (after blanks): a CSV/
+                       spreadsheet formula-injection risk (only text columns: numbers may be
+                       negative)
+  reference_not_found  a value absent from `raw.<to_extract>.<to_column>` (any loaded date)
+  duplicate_key        the key is shared by several rows of the file: all of them are quarantined
+                       (column: the key columns joined with `,`; value: the key values joined
+                       with `|`)
+  <RowRule.name>       a cross-field rule of the contract that does not hold, e.g.
+                       `total_is_sum_of_answers`, `incident_date_not_after_extract_date`
+                       (column: RowRule.column; value: that column's cell)
+
+A rule only sees values that passed their own column checks (an invalid value is null in
+`typed`, and a null rule result passes), so one bad cell does not cascade into many records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from ..contracts import Column, Contract
+from .reader import STAGE_TABLE, quote_ident, sql_string
+
+TYPED_TABLE = "_ingest_typed"
+FAIL_TABLE = "_ingest_failures"
+
+INT_RE = r"[+-]?\d+(\.0*)?"
+DEC_RE = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+ISO_DATE_RE = r"\d{4}-\d{2}-\d{2}([ T]00:00(:00(\.0+)?)?)?"
+UK_DATE_RE = r"\d{1,2}/\d{1,2}/\d{4}"
+ISO_TS_RE = r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?Z?"
+UK_TS_RE = r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?"
+TRUE_WORDS = ("y", "yes", "true", "t", "1")
+FALSE_WORDS = ("n", "no", "false", "f", "0")
+FORMULA_RE = r"^\s*[=+\-@]"
+TEXT_TYPES = ("text", "month", "quarter")
+BIGINT_MAX = 9.2e18  # a little under 2**63: the implicit bound of an int column
+DOUBLE_MAX = 1.7e308  # the implicit bound of a decimal column (so inf is above_max)
+
+RULES = (
+    "required", "invalid_int", "invalid_decimal", "invalid_date", "invalid_timestamp",
+    "invalid_bool", "not_allowed", "pattern_mismatch", "below_min", "above_max",
+    "formula_like_text", "reference_not_found", "duplicate_key",
+)
+
+
+class ReferenceNotLoaded(RuntimeError):
+    """A referenced raw table does not exist yet: a load-order problem, not a data problem."""
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    rows_in: int
+    rows_quarantined: int
+    failures: int  # records (one per failing row, column, rule)
+
+    @property
+    def rows_clean(self) -> int:
+        return self.rows_in - self.rows_quarantined
+
+
+def _raw(name: str) -> str:
+    return quote_ident(f"__raw__{name}")
+
+
+def _txt(name: str) -> str:
+    return quote_ident(f"__t__{name}")
+
+
+def _num(name: str) -> str:
+    return quote_ident(f"__n__{name}")
+
+
+def _in_list(values: tuple[str, ...]) -> str:
+    return ", ".join(sql_string(v) for v in values)
+
+
+def _regex(value: str, pattern: str) -> str:
+    return f"regexp_full_match({value}, {sql_string(pattern)})"
+
+
+def typed_expression(col: Column) -> str:
+    """The SQL that turns the trimmed text of `col` into its typed (or canonical) value."""
+    t = _txt(col.name)
+    if col.type == "int":
+        return (f"CASE WHEN {_regex(t, INT_RE)} "
+                f"THEN try_cast(regexp_replace({t}, '\\.0*$', '') AS BIGINT) END")
+    if col.type == "decimal":
+        return f"CASE WHEN {_regex(t, DEC_RE)} THEN try_cast({t} AS DOUBLE) END"
+    if col.type == "date":
+        return (f"CASE WHEN {_regex(t, ISO_DATE_RE)} THEN try_cast(left({t}, 10) AS DATE) "
+                f"WHEN {_regex(t, UK_DATE_RE)} THEN CAST(try_strptime({t}, '%d/%m/%Y') AS DATE) END")
+    if col.type == "timestamp":
+        return (f"CASE WHEN {_regex(t, ISO_TS_RE)} "
+                f"THEN try_cast(replace(rtrim({t}, 'Z'), 'T', ' ') AS TIMESTAMP) "
+                f"WHEN {_regex(t, UK_TS_RE)} THEN try_strptime({t}, "
+                f"['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y']) END")
+    if col.type == "bool":
+        return (f"CASE WHEN lower({t}) IN ({_in_list(TRUE_WORDS)}) THEN true "
+                f"WHEN lower({t}) IN ({_in_list(FALSE_WORDS)}) THEN false END")
+    # text, month, quarter
+    if col.allowed is None and not col.aliases and not col.allowed_prefixes:
+        return t
+    whens = []
+    for alias, canonical in col.aliases.items():
+        whens.append(f"WHEN {sql_string(alias.lower())} THEN {sql_string(canonical)}")
+    for value in col.allowed or ():
+        if value.lower() not in {a.lower() for a in col.aliases}:
+            whens.append(f"WHEN {sql_string(value.lower())} THEN {sql_string(value)}")
+    otherwise = "NULL"
+    for prefix in reversed(col.allowed_prefixes):
+        otherwise = (f"CASE WHEN starts_with(lower({t}), {sql_string(prefix.lower())}) "
+                     f"AND length({t}) > {len(prefix)} "
+                     f"THEN {sql_string(prefix)} || substr({t}, {len(prefix) + 1}) "
+                     f"ELSE {otherwise} END")
+    if not whens:
+        return otherwise
+    return f"CASE lower({t}) {' '.join(whens)} ELSE {otherwise} END"
+
+
+def _numeric_expression(col: Column) -> str:
+    t = _txt(col.name)
+    pattern = INT_RE if col.type == "int" else DEC_RE
+    return f"CASE WHEN {_regex(t, pattern)} THEN try_cast({t} AS DOUBLE) END"
+
+
+def typed_sql(contract: Contract, extract_date: date, stage: str, typed: str) -> str:
+    trims = []
+    for c in contract.columns:
+        q = quote_ident(c.name)
+        trims.append(f"{q} AS {_raw(c.name)}")
+        trims.append(f"NULLIF(trim({q}, ' ' || chr(9) || chr(13) || chr(10)), '') AS {_txt(c.name)}")
+    outs = [f"{typed_expression(c)} AS {quote_ident(c.name)}" for c in contract.columns]
+    outs += [f"{_numeric_expression(c)} AS {_num(c.name)}"
+             for c in contract.columns if c.type in ("int", "decimal")]
+    outs += [_raw(c.name) for c in contract.columns] + [_txt(c.name) for c in contract.columns]
+    return (f"CREATE OR REPLACE TEMP TABLE {typed} AS "
+            f"SELECT _row_number, DATE {sql_string(extract_date.isoformat())} AS _extract_date, "
+            f"{', '.join(outs)} "
+            f"FROM (SELECT _row_number, {', '.join(trims)} FROM {stage})")
+
+
+def _branch(typed: str, column: str, rule: str, value: str, where: str) -> str:
+    return (f"SELECT _row_number, {sql_string(column)} AS column_name, {sql_string(rule)} AS rule, "
+            f"CAST({value} AS VARCHAR) AS value FROM {typed} WHERE {where}")
+
+
+def column_branches(col: Column, typed: str) -> list[str]:
+    q, t, raw = quote_ident(col.name), _txt(col.name), _raw(col.name)
+    out = []
+    if col.required:
+        out.append(_branch(typed, col.name, "required", raw, f"{t} IS NULL"))
+    if col.type == "int":
+        out.append(_branch(typed, col.name, "invalid_int", raw,
+                           f"{t} IS NOT NULL AND NOT {_regex(t, INT_RE)}"))
+    elif col.type in ("decimal", "date", "timestamp", "bool"):
+        out.append(_branch(typed, col.name, f"invalid_{col.type}", raw,
+                           f"{t} IS NOT NULL AND {q} IS NULL"))
+    elif col.allowed is not None or col.allowed_prefixes or col.aliases:
+        out.append(_branch(typed, col.name, "not_allowed", raw, f"{t} IS NOT NULL AND {q} IS NULL"))
+    if col.pattern is not None:
+        out.append(_branch(typed, col.name, "pattern_mismatch", raw,
+                           f"{t} IS NOT NULL AND NOT {_regex(t, col.pattern)}"))
+    if col.min is not None or col.max is not None:
+        if col.type not in ("int", "decimal"):
+            raise NotImplementedError(f"{col.name}: min/max only supported on int/decimal")
+    if col.type in ("int", "decimal"):
+        n = _num(col.name)
+        implicit = BIGINT_MAX if col.type == "int" else DOUBLE_MAX
+        lo = col.min if col.min is not None else -implicit
+        hi = col.max if col.max is not None else implicit
+        out.append(_branch(typed, col.name, "below_min", raw, f"{n} < {lo!r}"))
+        out.append(_branch(typed, col.name, "above_max", raw, f"{n} > {hi!r}"))
+    if col.type in TEXT_TYPES:
+        out.append(_branch(typed, col.name, "formula_like_text", raw,
+                           f"regexp_matches({raw}, {sql_string(FORMULA_RE)})"))
+    return out
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, table]).fetchone()[0])
+
+
+def failures_sql(con: duckdb.DuckDBPyConnection, contract: Contract, typed: str,
+                 failures: str) -> str:
+    branches: list[str] = []
+    for col in contract.columns:
+        branches.extend(column_branches(col, typed))
+    for rule in contract.rules:
+        branches.append(_branch(typed, rule.column, rule.name, _raw(rule.column),
+                                f"NOT ({rule.holds})"))
+    for ref in contract.references:
+        if not _table_exists(con, "raw", ref.to_extract):
+            raise ReferenceNotLoaded(
+                f"{contract.name}.{ref.column} references raw.{ref.to_extract}, which has not "
+                f"been loaded yet: materialise raw/{ref.to_extract} first")
+        q = quote_ident(ref.column)
+        target = f"raw.{quote_ident(ref.to_extract)}"
+        branches.append(
+            f"SELECT _row_number, {sql_string(ref.column)} AS column_name, "
+            f"'reference_not_found' AS rule, {_raw(ref.column)} AS value FROM {typed} v "
+            f"WHERE v.{q} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {target} r "
+            f"WHERE r.{quote_ident(ref.to_column)} = v.{q})")
+    keys = [quote_ident(k) for k in contract.key]
+    value = " || '|' || ".join(f"CAST({k} AS VARCHAR)" for k in keys)
+    branches.append(
+        f"SELECT _row_number, {sql_string(','.join(contract.key))} AS column_name, "
+        f"'duplicate_key' AS rule, {value} AS value FROM ("
+        f"SELECT _row_number, {', '.join(keys)}, count(*) OVER (PARTITION BY {', '.join(keys)}) AS _n "
+        f"FROM {typed} WHERE {' AND '.join(f'{k} IS NOT NULL' for k in keys)}) WHERE _n > 1")
+    return f"CREATE OR REPLACE TEMP TABLE {failures} AS " + "\nUNION ALL\n".join(branches)
+
+
+def validate(con: duckdb.DuckDBPyConnection, contract: Contract, extract_date: date, *,
+             stage: str = STAGE_TABLE, typed: str = TYPED_TABLE,
+             failures: str = FAIL_TABLE) -> ValidationResult:
+    """Build temp tables `typed` and `failures` (_row_number, column_name, rule, value)."""
+    con.execute(typed_sql(contract, extract_date, stage, typed))
+    con.execute(failures_sql(con, contract, typed, failures))
+    rows_in = con.execute(f"SELECT count(*) FROM {typed}").fetchone()[0]
+    n_fail, n_rows = con.execute(
+        f"SELECT count(*), count(DISTINCT _row_number) FROM {failures}").fetchone()
+    return ValidationResult(rows_in=rows_in, rows_quarantined=n_rows, failures=n_fail)
+
+
+def clean_rows_sql(contract: Contract, typed: str = TYPED_TABLE,
+                   failures: str = FAIL_TABLE) -> str:
+    """SELECT of the rows with no failure: contract columns (typed), `_extract_date`,
+    `_row_number`, in file order."""
+    cols = ", ".join(f"v.{quote_ident(c.name)}" for c in contract.columns)
+    return (f"SELECT {cols}, v._extract_date, v._row_number FROM {typed} v "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {failures} f WHERE f._row_number = v._row_number) "
+            f"ORDER BY v._row_number")

@@ -1,0 +1,134 @@
+"""Making Data Count variation and assurance icons, drawn as inline SVG by our own code.
+
+Variation: a grey circle with a flat run of points for common cause; blue (improvement), orange
+(concern) or purple (neutral) with the last points rising (H, high) or falling (L, low).
+Assurance: blue P (consistently passes the target), orange F (consistently fails), grey ?
+(hit and miss). Every icon carries a `<title>` and an `aria-label` as its text alternative.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+GREY = "#a6a6a6"
+BLUE = "#00b0f0"
+ORANGE = "#e46c0a"
+PURPLE = "#490092"
+RED = "#de1b1b"
+INK = "#3b3b3b"
+
+# code -> (colour, letter or "", shape of the run of points, text alternative)
+VARIATION: dict[str, tuple[str, str, str, str]] = {
+    "common_cause": (GREY, "", "flat", "Common cause variation: no significant change"),
+    "improvement_high": (BLUE, "H", "up",
+                         "Special cause variation: improvement, higher values"),
+    "improvement_low": (BLUE, "L", "down",
+                        "Special cause variation: improvement, lower values"),
+    "concern_high": (ORANGE, "H", "up", "Special cause variation: concern, higher values"),
+    "concern_low": (ORANGE, "L", "down", "Special cause variation: concern, lower values"),
+    "neutral_high": (PURPLE, "H", "up",
+                     "Special cause variation: neither improvement nor concern, higher values"),
+    "neutral_low": (PURPLE, "L", "down",
+                    "Special cause variation: neither improvement nor concern, lower values"),
+}
+
+VARIATION_SHORT = {
+    "common_cause": "Common cause",
+    "improvement_high": "Improvement (high)",
+    "improvement_low": "Improvement (low)",
+    "concern_high": "Concern (high)",
+    "concern_low": "Concern (low)",
+    "neutral_high": "Neutral (high)",
+    "neutral_low": "Neutral (low)",
+}
+
+# code -> (colour, letter, text alternative)
+ASSURANCE: dict[str, tuple[str, str, str]] = {
+    "consistent_pass": (BLUE, "P", "Assurance: the process will consistently pass the target"),
+    "consistent_fail": (ORANGE, "F", "Assurance: the process will consistently fail the target"),
+    "inconsistent": (GREY, "?",
+                     "Assurance: the process will inconsistently pass and fail the target"),
+}
+
+ASSURANCE_SHORT = {
+    "consistent_pass": "Consistently passes",
+    "consistent_fail": "Consistently fails",
+    "inconsistent": "Hit and miss",
+}
+
+NO_VARIATION_TEXT = "No SPC chart for this measure: variation not assessed"
+NO_ASSURANCE_TEXT = "No target: assurance not assessed"
+
+# y positions of the seven points in a 40 x 40 icon, for each run shape
+_RUNS = {
+    "flat": (21, 21, 21, 21, 21, 21, 21),
+    "up": (25, 24, 25, 24, 19, 15, 11),
+    "down": (17, 18, 17, 18, 23, 27, 31),
+}
+_XS = (8.5, 12.3, 16.2, 20, 23.8, 27.7, 31.5)
+
+
+def _svg_open(label: str, size: int, kind: str, code: str) -> str:
+    text = escape(label)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="icon icon-{kind}" '
+        f'data-{kind}="{escape(code)}" width="{size}" height="{size}" viewBox="0 0 40 40" '
+        f'role="img" aria-label="{text}"><title>{text}</title>'
+    )
+
+
+def variation_label(code: str | None) -> str:
+    return VARIATION[code][3] if code in VARIATION else NO_VARIATION_TEXT
+
+
+def assurance_label(code: str | None) -> str:
+    return ASSURANCE[code][2] if code in ASSURANCE else NO_ASSURANCE_TEXT
+
+
+def variation_icon(code: str | None, size: int = 36) -> str:
+    """The variation icon for a `variation_icon` code; a dashed empty circle when there is none."""
+    if code not in VARIATION:
+        return _empty_icon(NO_VARIATION_TEXT, size, "variation", code or "none")
+    colour, letter, shape, label = VARIATION[code]
+    ys = _RUNS[shape]
+    parts = [_svg_open(label, size, "variation", code)]
+    parts.append(f'<circle cx="20" cy="20" r="18" fill="#fff" stroke="{colour}" '
+                 f'stroke-width="2.6"/>')
+    line = " ".join(f"{x},{y}" for x, y in zip(_XS, ys))
+    parts.append(f'<polyline points="{line}" fill="none" stroke="{GREY}" stroke-width="1.2"/>')
+    for i, (x, y) in enumerate(zip(_XS, ys)):
+        fill = colour if (shape != "flat" and i >= 4) else GREY
+        parts.append(f'<circle cx="{x}" cy="{y}" r="2.1" fill="{fill}"/>')
+    if letter:
+        # H sits in the empty upper-left space above a rising run; L in the lower-left space.
+        ly = 14.5 if shape == "up" else 33
+        parts.append(f'<text x="13" y="{ly}" text-anchor="middle" font-family="Arial, sans-serif"'
+                     f' font-size="11" font-weight="700" fill="{colour}">{letter}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def assurance_icon(code: str | None, size: int = 36) -> str:
+    """The assurance icon for an `assurance_icon` code; a dashed empty circle when null."""
+    if code not in ASSURANCE:
+        return _empty_icon(NO_ASSURANCE_TEXT, size, "assurance", code or "none")
+    colour, letter, label = ASSURANCE[code]
+    parts = [_svg_open(label, size, "assurance", code)]
+    parts.append(f'<circle cx="20" cy="20" r="18" fill="#fff" stroke="{colour}" '
+                 f'stroke-width="2.6"/>')
+    # the target line the letter is judged against
+    parts.append(f'<line x1="8" y1="29.5" x2="32" y2="29.5" stroke="{RED}" stroke-width="1.4" '
+                 f'stroke-dasharray="2.5 1.8"/>')
+    parts.append(f'<text x="20" y="25" text-anchor="middle" font-family="Arial, sans-serif" '
+                 f'font-size="17" font-weight="700" fill="{colour}">{escape(letter)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _empty_icon(label: str, size: int, kind: str, code: str) -> str:
+    return (
+        _svg_open(label, size, kind, code)
+        + f'<circle cx="20" cy="20" r="17" fill="none" stroke="#d0d0d0" stroke-width="1.6" '
+        f'stroke-dasharray="3 3"/><line x1="14" y1="20" x2="26" y2="20" stroke="#b0b0b0" '
+        f'stroke-width="1.6"/></svg>'
+    )

@@ -1,0 +1,80 @@
+"""Runs the main job in this process and prints where everything went."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import dagster as dg
+
+from .resources import connect_warehouse
+from .settings import get_settings
+
+# The default synthetic trust for a first run: the full shape of the trust (3 sites, 18 CSUs,
+# ~150 wards) over 36 months; see the README for the sizes.
+DEFAULT_SYNTHETIC = {"months": 36}
+
+
+def landing_is_empty(landing) -> bool:
+    return not landing.exists() or not any(p.is_file() for p in landing.rglob("*"))
+
+
+def run_main_job(*, full_refresh: bool = False, synthetic: bool = True,
+                 started: float | None = None) -> bool:
+    started = time.monotonic() if started is None else started
+    settings = get_settings()
+    if synthetic and landing_is_empty(settings.landing_dir):
+        from .synthetic import generate
+
+        print(f"Landing folder {settings.landing_dir} is empty: generating a synthetic trust")
+        generate(settings.landing_dir, progress=True, **DEFAULT_SYNTHETIC)
+
+    from .definitions import build_definitions
+    from .jobs import NIGHTLY_JOB_NAME
+
+    defs = build_definitions()
+    job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
+    run_config = {"ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}}}
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") \
+        else dg.DagsterInstance.ephemeral()
+    result = job.execute_in_process(instance=instance, run_config=run_config,
+                                    raise_on_error=False)
+    print(summary(result, time.monotonic() - started))
+    return result.success
+
+
+def summary(result: dg.ExecuteInProcessResult, seconds: float) -> str:
+    settings = get_settings()
+    lines = ["", "=" * 78,
+             f"Run {result.run_id}: {'SUCCEEDED' if result.success else 'FAILED'} "
+             f"in {seconds:.1f} s", "-" * 78]
+    con = connect_warehouse(str(settings.warehouse_path), retries=5)
+    try:
+        rows = con.execute("""
+            select extract,
+                   count(*) filter (where status = 'loaded') as files_loaded,
+                   count(*) filter (where status = 'rejected') as files_rejected,
+                   count(*) filter (where status = 'skipped_duplicate') as files_skipped,
+                   coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0)
+            from raw.load_log
+            group by extract order by extract""").fetchall()
+        lines.append(f"{'extract':<22}{'files':>7}{'rejected':>10}{'skipped':>9}"
+                     f"{'rows loaded':>14}{'quarantined':>13}")
+        for extract, loaded, rejected, skipped, rows_loaded, quarantined in rows:
+            lines.append(f"{extract:<22}{loaded:>7}{rejected:>10}{skipped:>9}"
+                         f"{rows_loaded:>14,}{quarantined:>13,}")
+    except Exception as exc:  # a summary must never hide the run's own outcome
+        lines.append(f"(no load log yet: {exc.__class__.__name__})")
+    finally:
+        con.close()
+    failed = [e.step_key for e in result.all_events if e.is_step_failure]
+    if failed:
+        lines.append("-" * 78)
+        lines.append("Failed steps: " + ", ".join(sorted(set(failed))))
+    lines += ["-" * 78,
+              f"Warehouse (DuckDB): {settings.warehouse_path}",
+              f"Published tables:   schema `published` in the warehouse; Parquet under "
+              f"{settings.publish_dir / 'current'}",
+              f"Report:             {settings.report_dir / 'index.html'}",
+              "=" * 78]
+    return "\n".join(lines)

@@ -1,0 +1,359 @@
+"""The SPC assets: chart every measure × level × unit of the scorecard and write schema `spc`.
+
+Chart choice comes from the measure catalogue. XmR charts (the Making Data Count default) give
+the full rule set; attribute charts (p, p′, u, u′, c, g) give qicharts2 limits, and their points
+are labelled with the same vocabulary (Above UCL / Below LCL / Common Cause) so one table serves
+every chart. Rebase dates come from the `spc_rebase_dates` seed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
+from . import attribute_chart, xmr, xmr_icons, xmr_summary
+
+CHART_KEYS = ["measure_id", "level", "unit_code"]
+ATTRIBUTE_CHARTS = {"p", "pp", "u", "up", "c", "g"}
+# A run chart has no limits; MDC charts such a measure as XmR once it has 12 points.
+RUN_CHART_MIN_POINTS = 12
+DIRECTION_SIGN = {"increase": 1, "decrease": -1}
+
+POINT_COLUMNS = {
+    "measure_id": pl.String, "level": pl.String, "unit_code": pl.String,
+    "chart_type": pl.String, "period": pl.Date, "value": pl.Float64, "mean": pl.Float64,
+    "lpl": pl.Float64, "upl": pl.Float64, "target": pl.Float64, "rebase_group": pl.Int64,
+    "short_group_warning": pl.Boolean, "special_cause_type": pl.String,
+    "special_cause_flag": pl.Boolean, "point_type": pl.String,
+    "improvement_direction": pl.String,
+}
+
+
+def _facet(df: pl.DataFrame) -> pl.DataFrame:
+    return df.with_columns(
+        facet=pl.concat_str(CHART_KEYS, separator="|")
+    )
+
+
+def _unfacet(df: pl.DataFrame) -> pl.DataFrame:
+    parts = pl.col("facet").str.split_exact("|", 2)
+    return df.with_columns(
+        measure_id=parts.struct.field("field_0"),
+        level=parts.struct.field("field_1"),
+        unit_code=parts.struct.field("field_2"),
+    )
+
+
+def effective_chart_type(chart_type: pl.Expr, level: pl.Expr, n_points: pl.Expr) -> pl.Expr:
+    """The chart a series actually gets. Counts and rates at organisation level are large and
+    overdispersed, so the catalogue's attribute charts apply below it and XmR at the top (the
+    catalogue says so for Q01); a run-chart measure becomes XmR at 12 points."""
+    return (
+        pl.when(chart_type == "run")
+        .then(pl.when(n_points >= RUN_CHART_MIN_POINTS).then(pl.lit("xmr")).otherwise(pl.lit("run")))
+        .when(chart_type.is_in(["u", "up", "c", "g"]) & (level == "organisation"))
+        .then(pl.lit("xmr"))
+        .otherwise(chart_type)
+    )
+
+
+def _xmr_points(series: pl.DataFrame, rebase: dict, targets: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """XmR for every facet, one engine call per improvement direction."""
+    points, icons = [], []
+    for direction, part in series.group_by("direction", maintain_order=True):
+        direction = direction[0]
+        facets = set(part["facet"].unique())
+        chart = xmr(
+            part.select("facet", "period", "value"),
+            value="value", date="period", facet="facet",
+            improvement_direction=direction,
+            target={f: t for f, t in targets.items() if f in facets} or None,
+            rebase={f: d for f, d in rebase.items() if f in facets} or None,
+        )
+        points.append(chart.rename({"date": "period"}))
+        icons.append(xmr_icons(chart))
+    if not points:
+        return pl.DataFrame(), pl.DataFrame()
+    return pl.concat(points, how="diagonal_relaxed"), pl.concat(icons, how="diagonal_relaxed")
+
+
+def _attribute_points(series: pl.DataFrame, chart_type: str) -> pl.DataFrame:
+    """qicharts2 limits, labelled in the MDC vocabulary so the report reads one table."""
+    chart = attribute_chart(
+        series.select("facet", "period", "numerator", "denominator"),
+        chart=chart_type, value="numerator", date="period",
+        denominator=None if chart_type in {"c", "g"} else "denominator",
+        facet="facet",
+    )
+    meta = series.select("facet", "period", "direction", "target", "multiplier")
+    chart = chart.rename({"date": "period"}).join(meta, on=["facet", "period"], how="left")
+    scale = pl.col("multiplier").fill_null(1.0)
+    above = pl.col("value") > pl.col("ucl")
+    below = pl.col("value") < pl.col("lcl")
+    sign = (pl.when(above).then(1).when(below).then(-1).otherwise(0)
+            * pl.col("direction").replace_strict(DIRECTION_SIGN, default=0))
+    return chart.with_columns(
+        value=pl.col("value") * scale,
+        mean=pl.col("cl") * scale,
+        lpl=pl.col("lcl") * scale,
+        upl=pl.col("ucl") * scale,
+        rebase_group=pl.lit(0, pl.Int64),
+        short_group_warning=pl.len().over("facet") < 13,
+        special_cause_type=pl.when(pl.col("sigma_signal") & above).then(pl.lit("Above UCL"))
+        .when(pl.col("sigma_signal") & below).then(pl.lit("Below LCL"))
+        .otherwise(pl.lit("Common Cause")),
+        improvement_direction=pl.col("direction"),
+    ).with_columns(
+        special_cause_flag=pl.col("special_cause_type") != "Common Cause",
+        point_type=pl.when(pl.col("special_cause_type") == "Common Cause")
+        .then(pl.lit("common_cause"))
+        .when(pl.col("direction") == "neutral")
+        .then(pl.when(above).then(pl.lit("special_cause_neutral_high"))
+              .otherwise(pl.lit("special_cause_neutral_low")))
+        .when(sign > 0).then(pl.lit("special_cause_improvement"))
+        .otherwise(pl.lit("special_cause_concern")),
+    )
+
+
+def _run_points(series: pl.DataFrame) -> pl.DataFrame:
+    """Too few points for limits: the median as centre line, no special causes yet."""
+    return series.with_columns(
+        mean=pl.col("value").median().over("facet"),
+        lpl=pl.lit(None, pl.Float64), upl=pl.lit(None, pl.Float64),
+        rebase_group=pl.lit(0, pl.Int64), short_group_warning=pl.lit(True),
+        special_cause_type=pl.lit("Common Cause"), special_cause_flag=pl.lit(False),
+        point_type=pl.lit("common_cause"), improvement_direction=pl.col("direction"),
+    )
+
+
+def _variation_icon(point_type: pl.Expr, direction: pl.Expr) -> pl.Expr:
+    high_low = pl.when(direction == "decrease").then(pl.lit("low")).otherwise(pl.lit("high"))
+    flip = pl.when(direction == "decrease").then(pl.lit("high")).otherwise(pl.lit("low"))
+    return (
+        pl.when(point_type == "special_cause_improvement")
+        .then(pl.lit("improvement_") + high_low)
+        .when(point_type == "special_cause_concern").then(pl.lit("concern_") + flip)
+        .when(point_type == "special_cause_neutral_high").then(pl.lit("neutral_high"))
+        .when(point_type == "special_cause_neutral_low").then(pl.lit("neutral_low"))
+        .otherwise(pl.lit("common_cause"))
+    )
+
+
+def _assurance(target: pl.Expr, lpl: pl.Expr, upl: pl.Expr, direction: pl.Expr) -> pl.Expr:
+    sign = direction.replace_strict(DIRECTION_SIGN, default=0)
+    return (
+        pl.when(target.is_null() | (direction == "neutral")).then(pl.lit(None, pl.String))
+        .when((target > upl) & (sign > 0)).then(pl.lit("consistent_fail"))
+        .when((target > upl) & (sign < 0)).then(pl.lit("consistent_pass"))
+        .when((target < lpl) & (sign > 0)).then(pl.lit("consistent_pass"))
+        .when((target < lpl) & (sign < 0)).then(pl.lit("consistent_fail"))
+        .otherwise(pl.lit("inconsistent"))
+    )
+
+
+def chart_scorecard(
+    scorecard: pl.DataFrame, catalogue: pl.DataFrame, rebase_dates: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Chart every series of the scorecard. Returns (points, summary), one summary row a chart.
+
+    `scorecard`: measure_id, level, unit_code, period, numerator, denominator, value, target.
+    `catalogue`: measure_id, direction, chart_type, multiplier.
+    `rebase_dates`: measure_id, level, unit_code, rebase_date.
+    """
+    series = (
+        scorecard.join(catalogue.select("measure_id", "direction", "chart_type", "multiplier"),
+                       on="measure_id", how="inner")
+        .filter(pl.col("chart_type") != "none")
+        .pipe(_facet)
+        .sort("facet", "period")
+    )
+    n_points = series.group_by("facet").agg(n=pl.col("value").is_not_null().sum())
+    series = series.join(n_points, on="facet").with_columns(
+        chart_type=effective_chart_type(pl.col("chart_type"), pl.col("level"), pl.col("n"))
+    ).filter(pl.col("n") > 0)
+    targets = dict(
+        series.filter(pl.col("target").is_not_null())
+        .group_by("facet").agg(pl.col("target").last()).iter_rows()
+    )
+    rebase: dict = {}
+    if rebase_dates.height:
+        for facet, dates in (
+            _facet(rebase_dates).group_by("facet").agg(pl.col("rebase_date")).iter_rows()
+        ):
+            rebase[facet] = list(dates)
+
+    frames = []
+    xmr_series = series.filter(pl.col("chart_type") == "xmr")
+    if xmr_series.height:
+        present = set(xmr_series["facet"].unique())
+        xmr_pts, _ = _xmr_points(
+            xmr_series.select("facet", "period", "value", "direction"),
+            {f: d for f, d in rebase.items() if f in present},
+            {f: t for f, t in targets.items() if f in present},
+        )
+        frames.append(xmr_pts.with_columns(chart_type=pl.lit("xmr")))
+    for chart_type in sorted(ATTRIBUTE_CHARTS):
+        part = series.filter(pl.col("chart_type") == chart_type)
+        if part.height:
+            frames.append(_attribute_points(part, chart_type).with_columns(
+                chart_type=pl.lit(chart_type)))
+    run_part = series.filter(pl.col("chart_type") == "run")
+    if run_part.height:
+        frames.append(_run_points(run_part).with_columns(chart_type=pl.lit("run")))
+
+    if not frames:
+        empty = pl.DataFrame(schema=POINT_COLUMNS)
+        return empty, summarise_points(empty)
+    points = (
+        pl.concat([f.select([c for c in ["facet", *POINT_COLUMNS] if c in f.columns])
+                   for f in frames], how="diagonal_relaxed")
+        .pipe(_unfacet)
+        .drop("target", strict=False)
+        .join(series.select("facet", "period", "target"), on=["facet", "period"], how="left")
+        .select(list(POINT_COLUMNS))
+        .cast(POINT_COLUMNS)
+        .sort(CHART_KEYS + ["period"])
+    )
+    return points, summarise_points(points)
+
+
+def summarise_points(points: pl.DataFrame) -> pl.DataFrame:
+    """One row per chart: the latest rebase group's limits, the icons and the signal counts."""
+    latest_group = points.filter(
+        pl.col("rebase_group") == pl.col("rebase_group").max().over(CHART_KEYS)
+    )
+    return (
+        latest_group.sort("period")
+        .group_by(CHART_KEYS, maintain_order=True)
+        .agg(
+            chart_type=pl.col("chart_type").last(),
+            direction=pl.col("improvement_direction").last(),
+            n_points=pl.col("value").is_not_null().sum().cast(pl.Int64),
+            latest_period=pl.col("period").filter(pl.col("value").is_not_null()).last(),
+            latest_value=pl.col("value").filter(pl.col("value").is_not_null()).last(),
+            mean=pl.col("mean").last(),
+            lpl=pl.col("lpl").last(),
+            upl=pl.col("upl").last(),
+            target=pl.col("target").last(),
+            latest_point_type=pl.col("point_type").last(),
+            special_cause_improvement=(pl.col("point_type") == "special_cause_improvement")
+            .sum().cast(pl.Int64),
+            special_cause_concern=(pl.col("point_type") == "special_cause_concern")
+            .sum().cast(pl.Int64),
+            short_group_warning=pl.col("short_group_warning").last(),
+        )
+        .with_columns(
+            variation_icon=_variation_icon(pl.col("latest_point_type"), pl.col("direction")),
+            assurance_icon=_assurance(pl.col("target"), pl.col("lpl"), pl.col("upl"),
+                                      pl.col("direction")),
+        )
+        .drop("latest_point_type")
+        .sort(CHART_KEYS)
+    )
+
+
+def detect_new_signals(
+    points: pl.DataFrame, history: pl.DataFrame, run_id: str, now: datetime
+) -> pl.DataFrame:
+    """Special causes not seen in any earlier run, to append to the signal history.
+
+    With no history yet, only each chart's latest period counts as new: a first run would
+    otherwise report years of old special causes as this morning's news."""
+    flagged = points.filter(pl.col("special_cause_flag"))
+    if history.height == 0:
+        latest = points.group_by(CHART_KEYS).agg(pl.col("period").max().alias("latest"))
+        flagged = flagged.join(latest, on=CHART_KEYS).filter(
+            pl.col("period") == pl.col("latest")).drop("latest")
+    else:
+        flagged = flagged.join(
+            history.select(*CHART_KEYS, "period", "special_cause_type"),
+            on=[*CHART_KEYS, "period", "special_cause_type"], how="anti",
+        )
+    return flagged.select(
+        *CHART_KEYS, "period", "special_cause_type", "point_type", "value",
+        detected_run_id=pl.lit(run_id), detected_at=pl.lit(now),
+    )
+
+
+def _read(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
+    return con.execute(sql).pl()
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()[0] > 0
+
+
+SIGNAL_HISTORY_DDL = """
+create table if not exists spc.spc_signal_history (
+    measure_id varchar, level varchar, unit_code varchar, period date,
+    special_cause_type varchar, point_type varchar, value double,
+    detected_run_id varchar, detected_at timestamp
+)
+"""
+
+
+@dg.asset(
+    key=["spc", "spc_points"],
+    group_name="spc",
+    deps=[dg.AssetKey(["marts", "fct_scorecard_monthly"]), dg.AssetKey(["marts", "dim_measure"]),
+          dg.AssetKey(["marts", "spc_rebase_dates"])],
+    pool=DUCKDB_WRITER_POOL,
+    kinds={"polars", "duckdb"},
+    description="Making Data Count SPC for every measure × level × unit: points, summaries, "
+                "and the special causes new since the previous run.",
+)
+def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    with warehouse.connect() as con:
+        scorecard = _read(con, """
+            select measure_id, level, unit_code, period, cast(numerator as double) numerator,
+                   cast(denominator as double) denominator, value, target
+            from marts.fct_scorecard_monthly""")
+        catalogue = _read(con, """
+            select measure_id, direction, chart_type, cast(multiplier as double) multiplier
+            from marts.dim_measure""")
+        rebase_dates = _read(con, """
+            select measure_id, level, unit_code, cast(rebase_date as date) rebase_date
+            from marts.spc_rebase_dates""")
+        points, summary = chart_scorecard(scorecard, catalogue, rebase_dates)
+
+        con.execute("create schema if not exists spc")
+        con.execute(SIGNAL_HISTORY_DDL)
+        history = _read(con, "select * from spc.spc_signal_history")
+        new = detect_new_signals(points, history, context.run_id, datetime.now(timezone.utc)
+                                 .replace(tzinfo=None))
+        con.execute("begin transaction")
+        try:
+            con.register("points_df", points.to_arrow())
+            con.register("summary_df", summary.to_arrow())
+            con.register("new_df", new.to_arrow())
+            con.execute("create or replace table spc.spc_points as select * from points_df")
+            con.execute("create or replace table spc.spc_summary as select * from summary_df")
+            con.execute("insert into spc.spc_signal_history select * from new_df")
+            # The morning list: the special causes from the latest run that found any.
+            con.execute("""
+                create or replace table spc.spc_signals as
+                select * from spc.spc_signal_history
+                where detected_run_id = (
+                    select detected_run_id from spc.spc_signal_history
+                    order by detected_at desc, detected_run_id desc limit 1)
+                order by measure_id, level, unit_code, period""")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        signals = con.execute("select count(*) from spc.spc_signals").fetchone()[0]
+    return dg.MaterializeResult(metadata={
+        "charts": summary.height,
+        "points": points.height,
+        "new_special_causes": new.height,
+        "signals_table_rows": signals,
+        "charts_by_type": dg.MetadataValue.json(
+            dict(summary.group_by("chart_type").len().iter_rows())),
+    })

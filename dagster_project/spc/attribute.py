@@ -1,0 +1,1 @@
+def attribute_chart(*a, **k): raise NotImplementedError

@@ -1,0 +1,1 @@
+"""dbt, wired into Dagster: the project, the translator and the dbt assets."""

@@ -1,0 +1,26 @@
+with source as (
+
+    select * from {{ source('finance', 'waste_savings') }}
+
+),
+
+renamed as (
+
+    select
+        cast(scheme_id as string) as scheme_id,
+        cast(month as string) as saving_month_text,
+        {{ month_start('month') }} as saving_month,
+        cast(plan_gbp as double) as plan_gbp,
+        cast(actual_gbp as double) as actual_gbp,
+        cast(forecast_gbp as double) as forecast_gbp,
+        cast(_extract_date as date) as extract_date,
+        cast(_file_name as string) as source_file_name,
+        cast(_content_hash as string) as source_content_hash,
+        cast(_row_number as bigint) as source_row_number,
+        cast(_loaded_at as timestamp) as loaded_at,
+        {{ is_latest_delivery(['scheme_id', 'month']) }} as is_latest
+    from source
+
+)
+
+select * from renamed

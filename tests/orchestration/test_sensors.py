@@ -1,0 +1,84 @@
+"""The landing-folder sensor, evaluated for real with build_sensor_context."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import dagster as dg
+import pytest
+
+from dagster_project.sensors import landing_folder_sensor, scan_landing
+
+
+@pytest.fixture
+def landing(tmp_path, monkeypatch):
+    root = tmp_path / "landing"
+    (root / "incidents").mkdir(parents=True)
+    monkeypatch.setenv("LANDING_DIR", str(root))
+    monkeypatch.setenv("FILE_STABLE_SECONDS", "0")
+    return root
+
+
+def evaluate(cursor=None):
+    context = dg.build_sensor_context(cursor=cursor)
+    result = landing_folder_sensor(context)
+    return result, context.cursor
+
+
+def test_new_file_starts_one_run_keyed_on_its_content(landing):
+    (landing / "incidents" / "incidents_20250131.csv").write_text("incident_id\nA\n")
+    result, cursor = evaluate()
+    assert isinstance(result, dg.RunRequest)
+    assert result.run_key
+    again, _ = evaluate(cursor)
+    assert isinstance(again, dg.SkipReason), "a restart with the cursor must replay nothing"
+
+
+def test_redelivered_identical_file_starts_nothing(landing):
+    (landing / "incidents" / "incidents_20250131.csv").write_text("incident_id\nA\n")
+    _, cursor = evaluate()
+    (landing / "incidents" / "incidents_20250131_copy.csv").write_text("incident_id\nA\n")
+    result, _ = evaluate(cursor)
+    assert isinstance(result, dg.SkipReason)
+
+
+def test_changed_file_starts_a_new_run_with_a_new_key(landing):
+    path = landing / "incidents" / "incidents_20250131.csv"
+    path.write_text("incident_id\nA\n")
+    first, cursor = evaluate()
+    path.write_text("incident_id\nA\nB\n")
+    past = time.time_ns() - 5_000_000_000
+    os.utime(path, ns=(past, past))
+    second, _ = evaluate(cursor)
+    assert isinstance(second, dg.RunRequest)
+    assert second.run_key != first.run_key
+
+
+def test_file_still_being_written_waits(landing, monkeypatch):
+    monkeypatch.setenv("FILE_STABLE_SECONDS", "3600")
+    (landing / "incidents" / "incidents_20250131.csv").write_text("incident_id\nA\n")
+    result, cursor = evaluate()
+    assert isinstance(result, dg.SkipReason)
+    assert "still being written" in result.skip_message
+    assert json.loads(cursor)["hashes"] == []
+
+
+def test_files_outside_extract_folders_are_ignored(landing):
+    (landing / "notes").mkdir()
+    (landing / "notes" / "readme.csv").write_text("x\n1\n")
+    (landing / "incidents" / "incidents_20250131.txt").write_text("x\n")
+    result, _ = evaluate()
+    assert isinstance(result, dg.SkipReason)
+
+
+def test_unchanged_files_are_not_hashed_again(landing, monkeypatch):
+    (landing / "incidents" / "incidents_20250131.csv").write_text("incident_id\nA\n")
+    scan = scan_landing(landing, {}, 0)
+    calls = []
+    import dagster_project.sensors as sensors
+
+    monkeypatch.setattr(sensors, "file_hash", lambda p: calls.append(p) or "x")
+    sensors.scan_landing(landing, scan.cursor, 0)
+    assert calls == []
