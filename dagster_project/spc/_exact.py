@@ -5,9 +5,10 @@ the correctly rounded mean in practice. A plain float64 sum drifts by an ulp or 
 ``relative_to_mean`` for points that sit exactly on the mean. We reproduce the exact result with
 Rump-Ogita-Oishi extraction: per group, pick a power of two ``sigma`` large enough that every
 ``q = (sigma + x) - sigma`` lies on a common grid, so the sum of the ``q`` is exact in any order;
-the remainders ``x - q`` are tiny and their (rounded) sum is negligible. The double-double
-``(sum q, sum lo)`` is then divided by ``n`` with an error-free product (Dekker), giving the
-correctly rounded mean except in pathological near-tie cases, as R does.
+the remainders ``x - q`` are extracted once more the same way, and what is left is negligible.
+The resulting double-double is divided by ``n`` with an error-free product (Dekker), giving the
+correctly rounded mean except for near-ties in data spanning ~2**100 in magnitude within one
+group (where R's long double is not exact either).
 
 Everything is two ``group_by`` passes over a dense, sorted group id: no Python per group.
 """
@@ -67,22 +68,33 @@ def group_sums(frame: pl.DataFrame, gid: str, cols: dict[str, pl.Expr]) -> pl.Da
         ]
     )
     g = base.get_column(gid)
-    # Materialise sigma + x before subtracting: keeps the quantisation step explicit.
+    # Two extraction levels: the remainders of the first are at most ulp(sigma)/2, so a second
+    # sigma scaled down by 2**-53 extracts them exactly too; what is left is ~2**-100 relative.
+    # sigma + x is materialised before subtracting sigma to keep the quantisation explicit.
+    lvl2 = 2.0**-53
     base = base.with_columns(
-        *[
-            (sig.get_column(f"__s_{k}").gather(g) + pl.col(f"__x_{k}")).alias(f"__t_{k}")
-            for k in cols
-        ]
+        *[sig.get_column(f"__s_{k}").gather(g).alias(f"__s_{k}") for k in cols]
     ).with_columns(
-        *[
-            (pl.col(f"__t_{k}") - sig.get_column(f"__s_{k}").gather(g)).alias(f"__q_{k}")
-            for k in cols
-        ]
+        *[(pl.col(f"__s_{k}") + pl.col(f"__x_{k}")).alias(f"__t_{k}") for k in cols]
+    ).with_columns(
+        *[(pl.col(f"__t_{k}") - pl.col(f"__s_{k}")).alias(f"__q_{k}") for k in cols]
+    ).with_columns(
+        *[(pl.col(f"__x_{k}") - pl.col(f"__q_{k}")).alias(f"__r_{k}") for k in cols]
+    ).with_columns(
+        *[(pl.col(f"__s_{k}") * lvl2 + pl.col(f"__r_{k}")).alias(f"__t_{k}") for k in cols]
+    ).with_columns(
+        *[(pl.col(f"__t_{k}") - pl.col(f"__s_{k}") * lvl2).alias(f"__q2_{k}") for k in cols]
     )
     second = base.group_by(gid, maintain_order=True).agg(
-        *[pl.col(f"__q_{k}").sum().alias(f"{k}_hi") for k in cols],
-        *[(pl.col(f"__x_{k}") - pl.col(f"__q_{k}")).sum().alias(f"{k}_lo") for k in cols],
+        *[pl.col(f"__q_{k}").sum().alias(f"__a_{k}") for k in cols],
+        *[pl.col(f"__q2_{k}").sum().alias(f"__b_{k}") for k in cols],
+        *[(pl.col(f"__r_{k}") - pl.col(f"__q2_{k}")).sum().alias(f"__c_{k}") for k in cols],
     )
+    out = []
+    for k in cols:
+        s, e = _two_sum(pl.col(f"__a_{k}"), pl.col(f"__b_{k}"))
+        out += [s.alias(f"{k}_hi"), (e + pl.col(f"__c_{k}")).alias(f"{k}_lo")]
+    second = second.select(pl.col(gid), *out)
     return pl.concat([second, first.select(f"{k}_n" for k in cols)], how="horizontal")
 
 

@@ -1,4 +1,4 @@
-"""Input checks shared by the chart functions. Every failure is a ValueError with a clear message."""
+"""Input checks shared by the chart functions; every failure is a ValueError with a clear message."""
 
 from __future__ import annotations
 

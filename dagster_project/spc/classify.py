@@ -2,68 +2,56 @@
 
 import polars as pl
 
-COMMON = "Common Cause"
-
-
-def _sense() -> pl.Expr:
-    """+1 for an Above/Increasing type, -1 for Below/Decreasing, 0 for common cause.
-
-    Built from the rule columns with the same precedence as the type label, which avoids
-    string matching on millions of rows.
-    """
-    up = pl.col("relative_to_mean").fill_null(0) > 0
-    return (
-        pl.when(pl.col("outside_limits").fill_null(False))
-        # R tests relative_to_mean == 1 here; a point outside the limits is never on the mean.
-        .then(pl.when(pl.col("relative_to_mean") == 1).then(1).otherwise(-1))
-        .when(pl.col("trend"))
-        .then(pl.when(pl.col("trend_direction") == "Increasing").then(1).otherwise(-1))
-        .when(pl.col("two_in_three") | pl.col("shift"))
-        .then(pl.when(up).then(1).otherwise(-1))
-        .otherwise(0)
-        .cast(pl.Int8)
-    )
+# Codes index these labels; building strings by lookup is far cheaper than when/then chains of
+# string literals on millions of rows.
+TYPES = [
+    "Common Cause",
+    "Above UCL", "Below LCL",
+    "7 Point Trend (Increasing)", "7 Point Trend (Decreasing)",
+    "2 in 3 Above CL", "2 in 3 Below CL",
+    "7 Points Above CL", "7 Points Below CL",
+]
+COMMON = TYPES[0]
 
 
 def special_cause_type(frame: pl.DataFrame) -> pl.DataFrame:
     """Add the type by precedence: limits, trend, 2 in 3, shift, else Common Cause."""
-    frame = frame.with_columns(_sense().alias("__sense"))
-    up = pl.col("__sense") > 0
-    kind = (
+    up = pl.col("relative_to_mean").fill_null(0) > 0
+    low = (~up).cast(pl.Int8)  # 0 for the Above/Increasing label, 1 for Below/Decreasing
+    code = (
         pl.when(pl.col("outside_limits").fill_null(False))
-        .then(pl.when(up).then(pl.lit("Above UCL")).otherwise(pl.lit("Below LCL")))
+        # R tests relative_to_mean == 1 here; a point outside the limits is never on the mean.
+        .then(1 + (pl.col("relative_to_mean") != 1).cast(pl.Int8))
         .when(pl.col("trend"))
-        .then(
-            pl.when(up)
-            .then(pl.lit("7 Point Trend (Increasing)"))
-            .otherwise(pl.lit("7 Point Trend (Decreasing)"))
-        )
+        .then(3 + (pl.col("trend_direction") != 1).cast(pl.Int8))
         .when(pl.col("two_in_three"))
-        .then(pl.when(up).then(pl.lit("2 in 3 Above CL")).otherwise(pl.lit("2 in 3 Below CL")))
+        .then(5 + low)
         .when(pl.col("shift"))
-        .then(
-            pl.when(up).then(pl.lit("7 Points Above CL")).otherwise(pl.lit("7 Points Below CL"))
-        )
-        .otherwise(pl.lit(COMMON))
+        .then(7 + low)
+        .otherwise(0)
+        .cast(pl.Int8)
     )
+    frame = frame.with_columns(code.alias("__code"))
+    codes = frame.get_column("__code")
+    # Odd codes are Above/Increasing (+1), even non-zero codes Below/Decreasing (-1).
     return frame.with_columns(
-        kind.alias("special_cause_type"), (pl.col("__sense") != 0).alias("special_cause_flag")
-    )
+        pl.Series("special_cause_type", TYPES, dtype=pl.String).gather(codes),
+        (pl.col("__code") != 0).alias("special_cause_flag"),
+        pl.when(pl.col("__code") == 0).then(0).when(pl.col("__code") % 2 == 1).then(1).otherwise(-1)
+        .cast(pl.Int8).alias("__sense"),
+    ).drop("__code")
 
 
 def point_type(frame: pl.DataFrame, direction: int) -> pl.DataFrame:
-    """Add `point_type`: the type's sense times the improvement direction (0 = neutral)."""
-    sense = pl.col("__sense")
+    """Add `point_type`: the type's sense (+1 Above/Increasing, -1 Below/Decreasing) times the
+    improvement direction; with the neutral direction (0), high/low neutral types."""
     if direction == 0:
-        high, low = "special_cause_neutral_high", "special_cause_neutral_low"
+        labels = ["special_cause_neutral_low", "common_cause", "special_cause_neutral_high"]
+        sense = pl.col("__sense")
     else:
-        sense = sense * direction
-        high, low = "special_cause_improvement", "special_cause_concern"
-    kind = (
-        pl.when(sense > 0)
-        .then(pl.lit(high))
-        .when(sense < 0)
-        .then(pl.lit(low))
-        .otherwise(pl.lit("common_cause"))
-    )
-    return frame.with_columns(kind.alias("point_type")).drop("__sense")
+        labels = ["special_cause_concern", "common_cause", "special_cause_improvement"]
+        sense = pl.col("__sense") * direction
+    idx = frame.select((sense + 1).cast(pl.UInt32)).to_series()
+    return frame.with_columns(
+        pl.Series("point_type", labels, dtype=pl.String).gather(idx)
+    ).drop("__sense")

@@ -20,7 +20,7 @@ def _dates(values: object, dtype: pl.DataType) -> pl.Series:
         raise ValueError(f"rebase dates {values!r} cannot be read as {dtype}") from exc
 
 
-def rebase_flags(frame: pl.DataFrame, rebase: object) -> pl.Expr | pl.DataFrame:
+def rebase_flags(frame: pl.DataFrame, rebase: object) -> pl.DataFrame:
     """Return `frame` with an Int32 `__rebase` flag column (1 on a rebase date)."""
     dtype = frame.schema["date"]
     if rebase is None:
@@ -43,6 +43,8 @@ def rebase_flags(frame: pl.DataFrame, rebase: object) -> pl.Expr | pl.DataFrame:
 
 def add_rebase_group(frame: pl.DataFrame, rebase: object) -> pl.DataFrame:
     """Add `rebase_group` (0 before the first rebase date of the facet)."""
+    if rebase is None:
+        return frame.with_columns(pl.lit(0, dtype=pl.Int32).alias("rebase_group"))
     frame = rebase_flags(frame, rebase)
     row = pl.int_range(pl.len())
     new_facet = pl.col("facet").ne_missing(pl.col("facet").shift(1)) | (row == 0)

@@ -12,7 +12,9 @@ _NEEDED = [
 
 def _check_chart(chart: object) -> pl.DataFrame:
     if not isinstance(chart, pl.DataFrame):
-        raise ValueError(f"chart must be the polars DataFrame returned by xmr(), got {type(chart).__name__}")
+        raise ValueError(
+            f"chart must be the polars DataFrame returned by xmr(), got {type(chart).__name__}"
+        )
     missing = [c for c in _NEEDED if c not in chart.columns]
     if missing:
         raise ValueError(f"chart is missing columns {missing}; pass the result of xmr()")

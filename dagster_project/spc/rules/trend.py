@@ -9,24 +9,25 @@ value; here the missing value simply breaks the run.)
 
 import polars as pl
 
-from .._groups import LEFT, any_end_ahead, lag, lead, window_count
+from .._groups import LEFT, any_end_ahead, lag, lead, window_counts
 
 RUN = 7
 
 
 def trend(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add `trend` (bool) and `trend_direction` ("Increasing"/"Decreasing" on trend points)."""
-    # Step into each point; null at a group start or next to a missing value.
-    step = (pl.col("value") - lag(pl.col("value"))).sign()
-    frame = frame.with_columns(step.alias("__step"))
-    # 6 rising steps end a window; the first step of a group is null, so no window crosses groups.
-    ends = (window_count(pl.col("__step") == 1, RUN - 1) == RUN - 1) | (
-        window_count(pl.col("__step") == -1, RUN - 1) == RUN - 1
+    """Add `trend` (bool) and `trend_direction` (Int8 on trend points: 1 up, -1 down)."""
+    # Step into each point; null at a group start or next to a missing value, so a window of
+    # 6 equal steps never crosses a group boundary or a gap.
+    frame = frame.with_columns((pl.col("value") - lag(pl.col("value"))).sign().alias("__step"))
+    step = pl.col("__step")
+    frame = window_counts(frame, {"__up": step == 1, "__down": step == -1}, RUN - 1)
+    frame = frame.with_columns(
+        ((pl.col("__up") == RUN - 1) | (pl.col("__down") == RUN - 1)).alias("__end")
     )
-    frame = frame.with_columns(any_end_ahead(ends, RUN).alias("trend"))
+    frame = any_end_ahead(frame, "__end", RUN, "trend")
     next_in_trend = (pl.col(LEFT) >= 1) & pl.col("trend").shift(-1).fill_null(False)
-    direction = pl.when(next_in_trend).then(lead(pl.col("__step"))).otherwise(pl.col("__step"))
-    label = pl.when(direction == 1).then(pl.lit("Increasing")).otherwise(pl.lit("Decreasing"))
-    return frame.with_columns(
-        pl.when(pl.col("trend")).then(label).alias("trend_direction")
-    ).drop("__step")
+    direction = pl.when(next_in_trend).then(lead(step)).otherwise(step)
+    label = pl.when(direction == 1).then(1).otherwise(-1).cast(pl.Int8)
+    return frame.with_columns(pl.when(pl.col("trend")).then(label).alias("trend_direction")).drop(
+        "__step", "__up", "__down", "__end"
+    )
