@@ -1,0 +1,101 @@
+{#- The counting rules of the incident measures, written once and used both by the scorecard
+    (breakdown_column none) and by the breakdowns mart (e.g. 'patient_imd_decile').
+
+    Returns a select of (measure_id, level, unit_code, period, breakdown_value, numerator,
+    denominator_count) at both levels, only where incidents exist. denominator_count is the
+    measure's own incident denominator (null for pure counts and for the per-bed-day rates,
+    whose denominator comes from activity). -#}
+{% macro incident_measure_counts(breakdown_column=none) %}
+    {%- set breakdown = breakdown_column if breakdown_column else "'all'" -%}
+    with incidents as (
+
+        select
+            *,
+            cast({{ breakdown }} as string) as breakdown_value
+        from {{ ref('fct_incidents') }}
+
+    ),
+
+    counted as (
+
+        -- Q01: patient-safety incidents by incident month (per 1,000 bed days later)
+        select 'Q01' as measure_id, incident_month as period, csu_code, breakdown_value,
+            1 as in_numerator, 0 as in_denominator
+        from incidents where is_patient_safety_incident
+
+        union all
+        -- Q02: moderate or worse physical harm / patient-safety incidents
+        select 'Q02', incident_month, csu_code, breakdown_value,
+            case when is_moderate_or_worse_harm then 1 else 0 end, 1
+        from incidents where is_patient_safety_incident
+
+        union all
+        -- Q03: severe harm or death
+        select 'Q03', incident_month, csu_code, breakdown_value, 1, 0
+        from incidents where is_patient_safety_incident and is_severe_or_fatal_harm
+
+        union all
+        -- Q04: never events
+        select 'Q04', incident_month, csu_code, breakdown_value, 1, 0
+        from incidents where is_counted_incident and is_never_event
+
+        union all
+        -- Q05: falls with harm (per 1,000 bed days later)
+        select 'Q05', incident_month, csu_code, breakdown_value, 1, 0
+        from incidents where is_patient_safety_incident and is_fall_with_harm
+
+        union all
+        -- Q06: closed within 30 days / reported in month
+        select 'Q06', reported_month, csu_code, breakdown_value,
+            case when is_closed_within_30_days then 1 else 0 end, 1
+        from incidents where is_counted_incident
+
+        union all
+        -- Q07: learning responses completed by due date / due in month
+        select 'Q07', learning_response_due_month, csu_code, breakdown_value,
+            case when is_learning_response_on_time then 1 else 0 end, 1
+        from incidents where has_learning_response
+
+        union all
+        -- D01: reported within 2 days of occurring / reported in month
+        select 'D01', reported_month, csu_code, breakdown_value,
+            case when is_reported_within_2_days then 1 else 0 end, 1
+        from incidents where is_counted_incident
+
+    ),
+
+    organisation as (
+
+        select unit_code as org_code
+        from {{ ref('int_scorecard_units') }}
+        where level = 'organisation'
+
+    )
+
+    select
+        measure_id,
+        'csu' as level,
+        csu_code as unit_code,
+        period,
+        breakdown_value,
+        sum(in_numerator) as numerator,
+        case when measure_id in ('Q02', 'Q06', 'Q07', 'D01') then sum(in_denominator) end
+            as denominator_count
+    from counted
+    group by measure_id, csu_code, period, breakdown_value
+
+    union all
+
+    select
+        counted.measure_id,
+        'organisation' as level,
+        organisation.org_code as unit_code,
+        counted.period,
+        counted.breakdown_value,
+        sum(counted.in_numerator) as numerator,
+        case when counted.measure_id in ('Q02', 'Q06', 'Q07', 'D01') then sum(counted.in_denominator) end
+            as denominator_count
+    from counted
+    cross join organisation
+    group by counted.measure_id, organisation.org_code, counted.period, counted.breakdown_value
+{% endmacro %}

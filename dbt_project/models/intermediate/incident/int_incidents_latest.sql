@@ -1,0 +1,30 @@
+-- The current picture of each incident: its newest delivery (latest grading wins).
+select
+    incident_id,
+    lfpse_ref,
+    event_type,
+    is_patient_safety,
+    incident_date,
+    reported_date,
+    closed_date,
+    status,
+    site_code,
+    location_code,
+    csu_code,
+    specialty_code,
+    category,
+    subcategory,
+    physical_harm,
+    psychological_harm,
+    is_never_event,
+    duty_of_candour,
+    learning_response,
+    learning_response_due,
+    learning_response_completed,
+    patient_imd_decile,
+    patient_ethnic_group,
+    last_modified,
+    extract_date,
+    loaded_at
+from {{ ref('stg_incident__incidents') }}
+where is_latest

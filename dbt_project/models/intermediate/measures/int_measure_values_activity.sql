@@ -1,0 +1,45 @@
+-- D02: A&E attendances seen within 4 hours / all A&E attendances.
+with frame as (
+
+    {{ measure_frame(['D02']) }}
+
+),
+
+organisation as (
+
+    {{ organisation_unit() }}
+
+),
+
+activity as (
+
+    select 'csu' as level, csu_code as unit_code, activity_month as period,
+        sum(ae_within_4h) as ae_within_4h, sum(ae_attendances) as ae_attendances
+    from {{ ref('fct_activity') }}
+    group by csu_code, activity_month
+
+    union all
+
+    select 'organisation' as level, organisation.org_code as unit_code, activity.activity_month as period,
+        sum(activity.ae_within_4h) as ae_within_4h, sum(activity.ae_attendances) as ae_attendances
+    from {{ ref('fct_activity') }} as activity
+    cross join organisation
+    group by organisation.org_code, activity.activity_month
+
+)
+
+select
+    frame.measure_id,
+    frame.level,
+    frame.unit_code,
+    frame.period,
+    cast(coalesce(activity.ae_within_4h, 0) as double) as numerator,
+    cast(coalesce(activity.ae_attendances, 0) as double) as denominator,
+    cast(null as bigint) as responses,
+    cast(null as double) as target,
+    cast(null as string) as null_reason
+from frame
+left join activity
+    on frame.level = activity.level
+    and frame.unit_code = activity.unit_code
+    and frame.period = activity.period

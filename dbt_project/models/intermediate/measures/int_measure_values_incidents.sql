@@ -1,0 +1,63 @@
+-- Q01-Q07 and D01 from fct_incidents, for every grid row (a month without incidents is 0).
+-- The per-bed-day rates (Q01, Q05) take occupied bed days from the activity extract.
+with frame as (
+
+    {{ measure_frame(['Q01', 'Q02', 'Q03', 'Q04', 'Q05', 'Q06', 'Q07', 'D01']) }}
+
+),
+
+counts as (
+
+    {{ incident_measure_counts() }}
+
+),
+
+organisation as (
+
+    {{ organisation_unit() }}
+
+),
+
+bed_days as (
+
+    select 'csu' as level, csu_code as unit_code, activity_month as period,
+        sum(occupied_bed_days) as occupied_bed_days
+    from {{ ref('fct_activity') }}
+    group by csu_code, activity_month
+
+    union all
+
+    select 'organisation' as level, organisation.org_code as unit_code, activity.activity_month as period,
+        sum(activity.occupied_bed_days) as occupied_bed_days
+    from {{ ref('fct_activity') }} as activity
+    cross join organisation
+    group by organisation.org_code, activity.activity_month
+
+)
+
+select
+    frame.measure_id,
+    frame.level,
+    frame.unit_code,
+    frame.period,
+    cast(coalesce(counts.numerator, 0) as double) as numerator,
+    cast(
+        case
+            when frame.measure_id in ('Q01', 'Q05') then coalesce(bed_days.occupied_bed_days, 0)
+            when frame.measure_id in ('Q03', 'Q04') then null
+            else coalesce(counts.denominator_count, 0)
+        end
+    as double) as denominator,
+    cast(null as bigint) as responses,
+    cast(null as double) as target,
+    cast(null as string) as null_reason
+from frame
+left join counts
+    on frame.measure_id = counts.measure_id
+    and frame.level = counts.level
+    and frame.unit_code = counts.unit_code
+    and frame.period = counts.period
+left join bed_days
+    on frame.level = bed_days.level
+    and frame.unit_code = bed_days.unit_code
+    and frame.period = bed_days.period

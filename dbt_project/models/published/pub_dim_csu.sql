@@ -1,0 +1,11 @@
+{{ config(alias='dim_csu') }}
+
+-- The CSUs as BI tools see them.
+select
+    csu_code,
+    csu_name,
+    org_code,
+    locations_ever,
+    locations_current,
+    first_valid_from
+from {{ ref('dim_csu') }}

@@ -1,0 +1,46 @@
+{{ config(alias='scorecard_breakdowns') }}
+
+-- Published breakdowns (IMD decile, ethnic group, incident category, site, staff group, waste
+-- type). Every row is below the organisation-wide total, so small-number rules apply to all.
+with breakdowns as (
+
+    select * from {{ ref('fct_scorecard_breakdowns') }}
+
+),
+
+measures as (
+
+    select measure_id, measure_name, suppression from {{ ref('dim_measure') }}
+
+),
+
+flagged as (
+
+    select
+        breakdowns.*,
+        measures.measure_name,
+        {{ is_suppressed('measures.suppression', 'breakdowns.numerator',
+                         'breakdowns.denominator', 'breakdowns.responses',
+                         'breakdowns.value') }} as is_suppressed
+    from breakdowns
+    inner join measures
+        on breakdowns.measure_id = measures.measure_id
+
+)
+
+select
+    measure_id,
+    measure_name,
+    level,
+    unit_code,
+    period,
+    breakdown_type,
+    breakdown_value,
+    case when is_suppressed then null else numerator end as numerator,
+    case when is_suppressed then null else denominator end as denominator,
+    case when is_suppressed then null else value end as value,
+    target,
+    case when is_suppressed then null else responses end as responses,
+    is_suppressed,
+    case when is_suppressed then 'suppressed' else null_reason end as null_reason
+from flagged

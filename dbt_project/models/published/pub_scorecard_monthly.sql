@@ -1,0 +1,61 @@
+{{ config(alias='scorecard_monthly') }}
+
+-- The published scorecard: every measure, level, unit and period, with the measure's name and
+-- small-number suppression below organisation level (the warehouse keeps true values).
+with scorecard as (
+
+    select * from {{ ref('fct_scorecard_monthly') }}
+
+),
+
+measures as (
+
+    select measure_id, measure_name, suppression from {{ ref('dim_measure') }}
+
+),
+
+units as (
+
+    select level, unit_code, unit_name from {{ ref('int_scorecard_units') }}
+
+),
+
+flagged as (
+
+    select
+        scorecard.*,
+        measures.measure_name,
+        units.unit_name,
+        scorecard.level <> 'organisation'
+            and {{ is_suppressed('measures.suppression', 'scorecard.numerator',
+                                 'scorecard.denominator', 'scorecard.responses',
+                                 'scorecard.value') }} as is_suppressed
+    from scorecard
+    inner join measures
+        on scorecard.measure_id = measures.measure_id
+    left join units
+        on scorecard.level = units.level
+        and scorecard.unit_code = units.unit_code
+
+)
+
+select
+    measure_id,
+    measure_name,
+    domain,
+    level,
+    unit_code,
+    unit_name,
+    period,
+    frequency,
+    unit,
+    case when is_suppressed then null else numerator end as numerator,
+    case when is_suppressed then null else denominator end as denominator,
+    case when is_suppressed then null else value end as value,
+    target,
+    direction,
+    chart_type,
+    case when is_suppressed then null else responses end as responses,
+    is_suppressed,
+    case when is_suppressed then 'suppressed' else null_reason end as null_reason
+from flagged
