@@ -6,7 +6,6 @@ are labelled with the same vocabulary (Above UCL / Below LCL / Common Cause) so 
 every chart. Rebase dates come from the `spc_rebase_dates` seed.
 """
 
-from __future__ import annotations
 
 from datetime import datetime, timezone
 
@@ -261,21 +260,21 @@ def detect_new_signals(
 ) -> pl.DataFrame:
     """Special causes not seen in any earlier run, to append to the signal history.
 
-    With no history yet, only each chart's latest period counts as new: a first run would
-    otherwise report years of old special causes as this morning's news."""
+    With no history yet, every special cause is recorded but only each chart's latest period
+    counts as news (`is_baseline` false): a first run would otherwise report years of old
+    special causes as this morning's list."""
     flagged = points.filter(pl.col("special_cause_flag"))
-    if history.height == 0:
-        latest = points.group_by(CHART_KEYS).agg(pl.col("period").max().alias("latest"))
-        flagged = flagged.join(latest, on=CHART_KEYS).filter(
-            pl.col("period") == pl.col("latest")).drop("latest")
-    else:
+    latest = points.group_by(CHART_KEYS).agg(pl.col("period").max().alias("latest"))
+    if history.height:
         flagged = flagged.join(
             history.select(*CHART_KEYS, "period", "special_cause_type"),
             on=[*CHART_KEYS, "period", "special_cause_type"], how="anti",
         )
-    return flagged.select(
+    first_run = history.height == 0
+    return flagged.join(latest, on=CHART_KEYS).select(
         *CHART_KEYS, "period", "special_cause_type", "point_type", "value",
         detected_run_id=pl.lit(run_id), detected_at=pl.lit(now),
+        is_baseline=pl.lit(first_run) & (pl.col("period") != pl.col("latest")),
     )
 
 
@@ -294,20 +293,33 @@ SIGNAL_HISTORY_DDL = """
 create table if not exists spc.spc_signal_history (
     measure_id varchar, level varchar, unit_code varchar, period date,
     special_cause_type varchar, point_type varchar, value double,
-    detected_run_id varchar, detected_at timestamp
+    detected_run_id varchar, detected_at timestamp, is_baseline boolean
 )
 """
 
 
-@dg.asset(
-    key=["spc", "spc_points"],
-    group_name="spc",
-    deps=[dg.AssetKey(["marts", "fct_scorecard_monthly"]), dg.AssetKey(["marts", "dim_measure"]),
-          dg.AssetKey(["marts", "spc_rebase_dates"])],
+SPC_TABLES = ("spc_points", "spc_summary", "spc_signals")
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["spc", table],
+            group_name="spc",
+            kinds={"polars", "duckdb"},
+            deps=[dg.AssetKey(["marts", "fct_scorecard_monthly"]),
+                  dg.AssetKey(["marts", "dim_measure"]),
+                  dg.AssetKey(["seeds", "spc_rebase_dates"])],
+            description=description,
+        )
+        for table, description in zip(SPC_TABLES, (
+            "One row per point of every SPC chart: value, limits, rule fired, point type.",
+            "One row per chart: latest value, mean, limits, variation and assurance icons.",
+            "Special causes new since the previous run: the morning list.",
+        ))
+    ],
     pool=DUCKDB_WRITER_POOL,
-    kinds={"polars", "duckdb"},
-    description="Making Data Count SPC for every measure × level × unit: points, summaries, "
-                "and the special causes new since the previous run.",
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
 )
 def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     with warehouse.connect() as con:
@@ -320,7 +332,7 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
             from marts.dim_measure""")
         rebase_dates = _read(con, """
             select measure_id, level, unit_code, cast(rebase_date as date) rebase_date
-            from marts.spc_rebase_dates""")
+            from seeds.spc_rebase_dates""")
         points, summary = chart_scorecard(scorecard, catalogue, rebase_dates)
 
         con.execute("create schema if not exists spc")
@@ -339,9 +351,11 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
             # The morning list: the special causes from the latest run that found any.
             con.execute("""
                 create or replace table spc.spc_signals as
-                select * from spc.spc_signal_history
-                where detected_run_id = (
-                    select detected_run_id from spc.spc_signal_history
+                select measure_id, level, unit_code, period, special_cause_type, point_type,
+                       value, detected_run_id, detected_at
+                from spc.spc_signal_history
+                where not is_baseline and detected_run_id = (
+                    select detected_run_id from spc.spc_signal_history where not is_baseline
                     order by detected_at desc, detected_run_id desc limit 1)
                 order by measure_id, level, unit_code, period""")
             con.execute("commit")
@@ -349,11 +363,15 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
             con.execute("rollback")
             raise
         signals = con.execute("select count(*) from spc.spc_signals").fetchone()[0]
-    return dg.MaterializeResult(metadata={
-        "charts": summary.height,
+    yield dg.MaterializeResult(asset_key=["spc", "spc_points"], metadata={
         "points": points.height,
-        "new_special_causes": new.height,
-        "signals_table_rows": signals,
         "charts_by_type": dg.MetadataValue.json(
             dict(summary.group_by("chart_type").len().iter_rows())),
+    })
+    yield dg.MaterializeResult(asset_key=["spc", "spc_summary"], metadata={
+        "charts": summary.height,
+    })
+    yield dg.MaterializeResult(asset_key=["spc", "spc_signals"], metadata={
+        "new_special_causes": new.height,
+        "rows": signals,
     })
