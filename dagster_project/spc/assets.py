@@ -14,7 +14,8 @@ import duckdb
 import polars as pl
 
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
-from . import attribute_chart, xmr, xmr_icons, xmr_summary
+from . import attribute_chart, xmr
+from .labels import label_points
 
 CHART_KEYS = ["measure_id", "level", "unit_code"]
 ATTRIBUTE_CHARTS = {"p", "pp", "u", "up", "c", "g"}
@@ -60,61 +61,48 @@ def effective_chart_type(chart_type: pl.Expr, level: pl.Expr, n_points: pl.Expr)
     )
 
 
-def _xmr_points(series: pl.DataFrame, rebase: dict, targets: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _xmr_points(series: pl.DataFrame, rebase: dict, targets: dict) -> pl.DataFrame:
     """XmR for every facet, one engine call per improvement direction."""
-    points, icons = [], []
+    points = []
     for direction, part in series.group_by("direction", maintain_order=True):
-        direction = direction[0]
         facets = set(part["facet"].unique())
         chart = xmr(
             part.select("facet", "period", "value"),
             value="value", date="period", facet="facet",
-            improvement_direction=direction,
+            improvement_direction=direction[0],
             target={f: t for f, t in targets.items() if f in facets} or None,
             rebase={f: d for f, d in rebase.items() if f in facets} or None,
         )
         points.append(chart.rename({"date": "period"}))
-        icons.append(xmr_icons(chart))
-    if not points:
-        return pl.DataFrame(), pl.DataFrame()
-    return pl.concat(points, how="diagonal_relaxed"), pl.concat(icons, how="diagonal_relaxed")
+    return pl.concat(points, how="diagonal_relaxed")
 
 
 def _attribute_points(series: pl.DataFrame, chart_type: str) -> pl.DataFrame:
-    """qicharts2 limits, labelled in the MDC vocabulary so the report reads one table."""
+    """qicharts2 limits, labelled by the Making Data Count rules so the report reads one table."""
     chart = attribute_chart(
         series.select("facet", "period", "numerator", "denominator"),
         chart=chart_type, value="numerator", date="period",
         denominator=None if chart_type in {"c", "g"} else "denominator",
         facet="facet",
     )
-    meta = series.select("facet", "period", "direction", "target", "multiplier")
-    chart = chart.rename({"date": "period"}).join(meta, on=["facet", "period"], how="left")
-    scale = pl.col("multiplier").fill_null(1.0)
-    above = pl.col("value") > pl.col("ucl")
-    below = pl.col("value") < pl.col("lcl")
-    sign = (pl.when(above).then(1).when(below).then(-1).otherwise(0)
-            * pl.col("direction").replace_strict(DIRECTION_SIGN, default=0))
-    return chart.with_columns(
-        value=pl.col("value") * scale,
-        mean=pl.col("cl") * scale,
-        lpl=pl.col("lcl") * scale,
-        upl=pl.col("ucl") * scale,
+    meta = series.select("facet", pl.col("period").alias("date"), "direction", "multiplier")
+    chart = (
+        chart.join(meta, on=["facet", "date"], how="left", maintain_order="left")
+        .with_columns(pl.col(c) * pl.col("multiplier").fill_null(1.0)
+                      for c in ("value", "cl", "lcl", "ucl"))
+    )
+    labelled = [
+        label_points(part, direction[0])
+        for direction, part in chart.group_by("direction", maintain_order=True)
+    ]
+    return pl.concat(labelled).sort("facet", "date").with_columns(
+        period=pl.col("date"),
+        mean=pl.col("cl"),
+        lpl=pl.col("lcl"),
+        upl=pl.col("ucl"),
         rebase_group=pl.lit(0, pl.Int64),
         short_group_warning=pl.len().over("facet") < 13,
-        special_cause_type=pl.when(pl.col("sigma_signal") & above).then(pl.lit("Above UCL"))
-        .when(pl.col("sigma_signal") & below).then(pl.lit("Below LCL"))
-        .otherwise(pl.lit("Common Cause")),
         improvement_direction=pl.col("direction"),
-    ).with_columns(
-        special_cause_flag=pl.col("special_cause_type") != "Common Cause",
-        point_type=pl.when(pl.col("special_cause_type") == "Common Cause")
-        .then(pl.lit("common_cause"))
-        .when(pl.col("direction") == "neutral")
-        .then(pl.when(above).then(pl.lit("special_cause_neutral_high"))
-              .otherwise(pl.lit("special_cause_neutral_low")))
-        .when(sign > 0).then(pl.lit("special_cause_improvement"))
-        .otherwise(pl.lit("special_cause_concern")),
     )
 
 
@@ -189,7 +177,7 @@ def chart_scorecard(
     xmr_series = series.filter(pl.col("chart_type") == "xmr")
     if xmr_series.height:
         present = set(xmr_series["facet"].unique())
-        xmr_pts, _ = _xmr_points(
+        xmr_pts = _xmr_points(
             xmr_series.select("facet", "period", "value", "direction"),
             {f: d for f, d in rebase.items() if f in present},
             {f: t for f, t in targets.items() if f in present},
@@ -309,7 +297,7 @@ SPC_TABLES = ("spc_points", "spc_summary", "spc_signals")
             kinds={"polars", "duckdb"},
             deps=[dg.AssetKey(["marts", "fct_scorecard_monthly"]),
                   dg.AssetKey(["marts", "dim_measure"]),
-                  dg.AssetKey(["seeds", "spc_rebase_dates"])],
+                  dg.AssetKey(["marts", "spc_rebase_dates"])],
             description=description,
         )
         for table, description in zip(SPC_TABLES, (
@@ -332,7 +320,7 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
             from marts.dim_measure""")
         rebase_dates = _read(con, """
             select measure_id, level, unit_code, cast(rebase_date as date) rebase_date
-            from seeds.spc_rebase_dates""")
+            from marts.spc_rebase_dates""")
         points, summary = chart_scorecard(scorecard, catalogue, rebase_dates)
 
         con.execute("create schema if not exists spc")
