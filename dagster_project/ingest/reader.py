@@ -74,7 +74,8 @@ def _preview(value: str, limit: int = 60) -> str:
 
 # --- header -------------------------------------------------------------------------------
 
-def map_header(file: str, header: list[str], contract: Contract) -> tuple[dict[str, int], list[str]]:
+def map_header(file: str, header: list[str],
+               contract: Contract) -> tuple[dict[str, int], list[str]]:
     """Map contract column -> position in the header; reject what cannot be loaded.
 
     Returns the mapping and the notes (unknown columns dropped).
@@ -240,8 +241,8 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, contra
         raise FileRejected(file, f"not a readable Parquet file ({first})") from None
     header = [n for n in names if n != "file_row_number"]
     mapping, notes = map_header(file, header, contract)
-    select = _stage_select(
-        contract, {name: f"CAST({quote_ident(header[i])} AS VARCHAR)" for name, i in mapping.items()})
+    select = _stage_select(contract, {name: f"CAST({quote_ident(header[i])} AS VARCHAR)"
+                                      for name, i in mapping.items()})
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS "

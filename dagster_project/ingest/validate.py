@@ -1,14 +1,17 @@
 """Set-based validation of a staged file against its contract, in DuckDB.
 
-Driven entirely by the contract (no per-extract code). Two SQL statements per file:
+Driven entirely by the contract (no per-extract code). Two SQL statements per file, whatever
+its size (never a Python loop over rows):
 
 1. `typed`: one scan of the staged text that trims every value (spaces, tabs, CR/LF), treats an
    empty cell as null and parses it into the column's type (`try_cast`/`try_strptime`, gated by
    regular expressions so that DuckDB's lenient casts cannot slip a bad value through: it would
    round `1.5` to 2 and accept `inf`). Allowed values are mapped to the contract's spelling
    (case-insensitive, aliases such as `death` -> `fatal`, `allowed_prefixes` such as `LOCAL_`).
-2. `failures`: one UNION ALL over `typed` with one branch per (column, rule), the row rules, the
-   references (anti-joins to `raw.<to_extract>`) and the duplicate-key window.
+2. `failures`: ONE scan of `typed` evaluating every (column, rule) check and row rule (each row
+   gets the list of checks it fails), UNION ALL the references (anti-joins to
+   `raw.<to_extract>`) and the duplicate-key window; the (few) failing rows are then joined back
+   to the staged text for the offending values.
 
 Each failing (row, column, rule) is one failure record, with the offending value as it was in the
 file (untrimmed); a row with any failure is quarantined as a whole and never reaches the clean
@@ -36,12 +39,17 @@ table. Rule names are stable snake_case strings:
                        `total_is_sum_of_answers`, `incident_date_not_after_extract_date`
                        (column: RowRule.column; value: that column's cell)
 
-A rule only sees values that passed their own column checks (an invalid value is null in
-`typed`, and a null rule result passes), so one bad cell does not cascade into many records.
+A row rule is judged only when every column it mentions passed its own cell checks (and a null
+result passes, so optional columns need no special casing): one bad cell, say a count of -3, is
+reported once and not again as a total that does not add up.
+
+Dates and timestamps in DD/MM/YYYY are normalised to ISO; text is stored trimmed; the offending
+value in quarantine is the cell exactly as it was in the file.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -61,7 +69,7 @@ ISO_TS_RE = r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?Z?"
 UK_TS_RE = r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?"
 TRUE_WORDS = ("y", "yes", "true", "t", "1")
 FALSE_WORDS = ("n", "no", "false", "f", "0")
-FORMULA_RE = r"^\s*[=+\-@]"
+FORMULA_RE = r"^[=+\-@]"  # on the trimmed text
 TEXT_TYPES = ("text", "month", "quarter")
 BIGINT_MAX = 9.2e18  # a little under 2**63: the implicit bound of an int column
 DOUBLE_MAX = 1.7e308  # the implicit bound of a decimal column (so inf is above_max)
@@ -86,10 +94,6 @@ class ValidationResult:
     @property
     def rows_clean(self) -> int:
         return self.rows_in - self.rows_quarantined
-
-
-def _raw(name: str) -> str:
-    return quote_ident(f"__raw__{name}")
 
 
 def _txt(name: str) -> str:
@@ -118,7 +122,8 @@ def typed_expression(col: Column) -> str:
         return f"CASE WHEN {_regex(t, DEC_RE)} THEN try_cast({t} AS DOUBLE) END"
     if col.type == "date":
         return (f"CASE WHEN {_regex(t, ISO_DATE_RE)} THEN try_cast(left({t}, 10) AS DATE) "
-                f"WHEN {_regex(t, UK_DATE_RE)} THEN CAST(try_strptime({t}, '%d/%m/%Y') AS DATE) END")
+                f"WHEN {_regex(t, UK_DATE_RE)} "
+                f"THEN CAST(try_strptime({t}, '%d/%m/%Y') AS DATE) END")
     if col.type == "timestamp":
         return (f"CASE WHEN {_regex(t, ISO_TS_RE)} "
                 f"THEN try_cast(replace(rtrim({t}, 'Z'), 'T', ' ') AS TIMESTAMP) "
@@ -154,42 +159,36 @@ def _numeric_expression(col: Column) -> str:
 
 
 def typed_sql(contract: Contract, extract_date: date, stage: str, typed: str) -> str:
-    trims = []
-    for c in contract.columns:
-        q = quote_ident(c.name)
-        trims.append(f"{q} AS {_raw(c.name)}")
-        trims.append(f"NULLIF(trim({q}, ' ' || chr(9) || chr(13) || chr(10)), '') AS {_txt(c.name)}")
+    trims = [f"NULLIF(trim({quote_ident(c.name)}, ' ' || chr(9) || chr(13) || chr(10)), '') "
+             f"AS {_txt(c.name)}" for c in contract.columns]
     outs = [f"{typed_expression(c)} AS {quote_ident(c.name)}" for c in contract.columns]
     outs += [f"{_numeric_expression(c)} AS {_num(c.name)}"
              for c in contract.columns if c.type in ("int", "decimal")]
-    outs += [_raw(c.name) for c in contract.columns] + [_txt(c.name) for c in contract.columns]
+    outs += [_txt(c.name) for c in contract.columns]
     return (f"CREATE OR REPLACE TEMP TABLE {typed} AS "
             f"SELECT _row_number, DATE {sql_string(extract_date.isoformat())} AS _extract_date, "
             f"{', '.join(outs)} "
             f"FROM (SELECT _row_number, {', '.join(trims)} FROM {stage})")
 
 
-def _branch(typed: str, column: str, rule: str, value: str, where: str) -> str:
-    return (f"SELECT _row_number, {sql_string(column)} AS column_name, {sql_string(rule)} AS rule, "
-            f"CAST({value} AS VARCHAR) AS value FROM {typed} WHERE {where}")
+Check = tuple[str, str, str]  # (column reported, rule, SQL condition over `typed` that fails)
 
 
-def column_branches(col: Column, typed: str) -> list[str]:
-    q, t, raw = quote_ident(col.name), _txt(col.name), _raw(col.name)
-    out = []
+def column_checks(col: Column) -> list[Check]:
+    """The cell checks of one column, as (column, rule, failing condition)."""
+    q, t = quote_ident(col.name), _txt(col.name)
+    out: list[Check] = []
     if col.required:
-        out.append(_branch(typed, col.name, "required", raw, f"{t} IS NULL"))
+        out.append((col.name, "required", f"{t} IS NULL"))
     if col.type == "int":
-        out.append(_branch(typed, col.name, "invalid_int", raw,
-                           f"{t} IS NOT NULL AND NOT {_regex(t, INT_RE)}"))
+        out.append((col.name, "invalid_int", f"{t} IS NOT NULL AND NOT {_regex(t, INT_RE)}"))
     elif col.type in ("decimal", "date", "timestamp", "bool"):
-        out.append(_branch(typed, col.name, f"invalid_{col.type}", raw,
-                           f"{t} IS NOT NULL AND {q} IS NULL"))
+        out.append((col.name, f"invalid_{col.type}", f"{t} IS NOT NULL AND {q} IS NULL"))
     elif col.allowed is not None or col.allowed_prefixes or col.aliases:
-        out.append(_branch(typed, col.name, "not_allowed", raw, f"{t} IS NOT NULL AND {q} IS NULL"))
+        out.append((col.name, "not_allowed", f"{t} IS NOT NULL AND {q} IS NULL"))
     if col.pattern is not None:
-        out.append(_branch(typed, col.name, "pattern_mismatch", raw,
-                           f"{t} IS NOT NULL AND NOT {_regex(t, col.pattern)}"))
+        out.append((col.name, "pattern_mismatch",
+                    f"{t} IS NOT NULL AND NOT {_regex(t, col.pattern)}"))
     if col.min is not None or col.max is not None:
         if col.type not in ("int", "decimal"):
             raise NotImplementedError(f"{col.name}: min/max only supported on int/decimal")
@@ -198,48 +197,85 @@ def column_branches(col: Column, typed: str) -> list[str]:
         implicit = BIGINT_MAX if col.type == "int" else DOUBLE_MAX
         lo = col.min if col.min is not None else -implicit
         hi = col.max if col.max is not None else implicit
-        out.append(_branch(typed, col.name, "below_min", raw, f"{n} < {lo!r}"))
-        out.append(_branch(typed, col.name, "above_max", raw, f"{n} > {hi!r}"))
+        out.append((col.name, "below_min", f"{n} < {lo!r}"))
+        out.append((col.name, "above_max", f"{n} > {hi!r}"))
     if col.type in TEXT_TYPES:
-        out.append(_branch(typed, col.name, "formula_like_text", raw,
-                           f"regexp_matches({raw}, {sql_string(FORMULA_RE)})"))
+        out.append((col.name, "formula_like_text",
+                    f"regexp_matches({t}, {sql_string(FORMULA_RE)})"))
     return out
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [schema, table]).fetchone()[0])
+def row_checks(contract: Contract) -> list[Check]:
+    """Every cell check and row rule of the contract (references and keys are separate).
 
-
-def failures_sql(con: duckdb.DuckDBPyConnection, contract: Contract, typed: str,
-                 failures: str) -> str:
-    branches: list[str] = []
-    for col in contract.columns:
-        branches.extend(column_branches(col, typed))
+    A row rule is only judged when every column it mentions passed its own cell checks, so one
+    bad cell (say a count of -3) is reported once, not again as a sum that does not add up.
+    """
+    cells = {col.name: column_checks(col) for col in contract.columns}
+    checks = [c for col in contract.columns for c in cells[col.name]]
     for rule in contract.rules:
-        branches.append(_branch(typed, rule.column, rule.name, _raw(rule.column),
-                                f"NOT ({rule.holds})"))
+        used = [n for n in contract.column_names if re.search(rf"\b{re.escape(n)}\b", rule.holds)]
+        guards = [f"NOT coalesce({cond}, false)" for n in used for _, _, cond in cells[n]]
+        checks.append((rule.column, rule.name, " AND ".join([f"NOT ({rule.holds})", *guards])))
+    return checks
+
+
+def _checks_branch(checks: list[Check], typed: str) -> str:
+    """All row checks in ONE scan: each row gets the comma-separated ids of the checks it fails
+    (empty for a clean row), and only failing rows are unnested and named."""
+    flags = ", ".join(f"CASE WHEN {cond} THEN '{i}' END" for i, (_, _, cond) in enumerate(checks))
+    names = ", ".join(f"({i}, {sql_string(col)}, {sql_string(rule)})"
+                      for i, (col, rule, _) in enumerate(checks))
+    return (f"SELECT c._row_number, m.column_name, m.rule, NULL::VARCHAR AS value FROM ("
+            f"SELECT _row_number, unnest(string_split(_flags, ',')) AS _id FROM ("
+            f"SELECT _row_number, concat_ws(',', {flags}) AS _flags FROM {typed}) "
+            f"WHERE _flags <> '') c "
+            f"JOIN (VALUES {names}) m(id, column_name, rule) ON m.id = CAST(c._id AS INTEGER)")
+
+
+def check_references_loaded(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    """Raise ReferenceNotLoaded if a table the contract references does not exist yet."""
+    existing = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw'").fetchall()}
     for ref in contract.references:
-        if not _table_exists(con, "raw", ref.to_extract):
+        if ref.to_extract not in existing:
             raise ReferenceNotLoaded(
                 f"{contract.name}.{ref.column} references raw.{ref.to_extract}, which has not "
                 f"been loaded yet: materialise raw/{ref.to_extract} first")
+
+
+def failures_sql(contract: Contract, typed: str) -> str:
+    """The row checks (one scan), the references (anti-joins) and the key window, UNION ALL."""
+    branches = [_checks_branch(row_checks(contract), typed)]
+    for ref in contract.references:
         q = quote_ident(ref.column)
         target = f"raw.{quote_ident(ref.to_extract)}"
         branches.append(
             f"SELECT _row_number, {sql_string(ref.column)} AS column_name, "
-            f"'reference_not_found' AS rule, {_raw(ref.column)} AS value FROM {typed} v "
+            f"'reference_not_found' AS rule, NULL::VARCHAR AS value FROM {typed} v "
             f"WHERE v.{q} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {target} r "
             f"WHERE r.{quote_ident(ref.to_column)} = v.{q})")
     keys = [quote_ident(k) for k in contract.key]
+    key_list = ", ".join(keys)
     value = " || '|' || ".join(f"CAST({k} AS VARCHAR)" for k in keys)
     branches.append(
         f"SELECT _row_number, {sql_string(','.join(contract.key))} AS column_name, "
         f"'duplicate_key' AS rule, {value} AS value FROM ("
-        f"SELECT _row_number, {', '.join(keys)}, count(*) OVER (PARTITION BY {', '.join(keys)}) AS _n "
+        f"SELECT _row_number, {key_list}, count(*) OVER (PARTITION BY {key_list}) AS _n "
         f"FROM {typed} WHERE {' AND '.join(f'{k} IS NOT NULL' for k in keys)}) WHERE _n > 1")
-    return f"CREATE OR REPLACE TEMP TABLE {failures} AS " + "\nUNION ALL\n".join(branches)
+    return "\nUNION ALL\n".join(branches)
+
+
+def failures_table_sql(contract: Contract, stage: str, typed: str, failures: str) -> str:
+    """The failures with their values: the cell as it was in the file (from the stage), or the
+    joined key values for duplicate_key."""
+    cell = " ".join(f"WHEN {sql_string(c.name)} THEN s.{quote_ident(c.name)}"
+                    for c in contract.columns)
+    return (f"CREATE OR REPLACE TEMP TABLE {failures} AS "
+            f"SELECT f._row_number, f.column_name, f.rule, "
+            f"coalesce(f.value, CASE f.column_name {cell} END) AS value "
+            f"FROM ({failures_sql(contract, typed)}) f "
+            f"JOIN {stage} s ON s._row_number = f._row_number")
 
 
 def validate(con: duckdb.DuckDBPyConnection, contract: Contract, extract_date: date, *,
@@ -247,7 +283,7 @@ def validate(con: duckdb.DuckDBPyConnection, contract: Contract, extract_date: d
              failures: str = FAIL_TABLE) -> ValidationResult:
     """Build temp tables `typed` and `failures` (_row_number, column_name, rule, value)."""
     con.execute(typed_sql(contract, extract_date, stage, typed))
-    con.execute(failures_sql(con, contract, typed, failures))
+    con.execute(failures_table_sql(contract, stage, typed, failures))
     rows_in = con.execute(f"SELECT count(*) FROM {typed}").fetchone()[0]
     n_fail, n_rows = con.execute(
         f"SELECT count(*), count(DISTINCT _row_number) FROM {failures}").fetchone()

@@ -1,0 +1,107 @@
+"""One Dagster asset per extract, built from CONTRACTS by a factory (no per-extract code).
+
+Each asset `raw/<extract>` (group `ingest`, pool DUCKDB_WRITER_POOL) loads the new files of its
+landing folder with `load_extract` and depends on the raw assets its contract references
+(`org_structure` before everything that names a site/CSU/ward, `waste_schemes` before
+`waste_savings`), so the references are checked against already-loaded data.
+
+What counts as a failure, and what is retried:
+- A rejected file, or quarantined rows, are data problems of the supplier's file, not of the run.
+  They are recorded (raw.load_log / raw.quarantine), logged as warnings and shown in the
+  materialisation metadata, and the asset SUCCEEDS: the warehouse is consistent (the earlier data
+  of that date is untouched), the other files and extracts still flow downstream, and re-running
+  could not fix the file anyway. Quality checks and the report surface the rejections.
+- A transient error (the DuckDB file lock held by another process, a transaction conflict) fails
+  the attempt and the RetryPolicy retries it with exponential backoff and jitter.
+- Anything else (a referenced table never loaded, a raw table that no longer matches its
+  contract, a bug) fails the asset at once with `dg.Failure(allow_retries=False)`: retrying a
+  deterministic failure only delays the alert.
+"""
+
+import dagster as dg
+import duckdb
+
+from ..contracts import CONTRACTS, Contract
+from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
+from ..settings import get_settings
+from .load import RAW_SCHEMA, ExtractLoadResult, load_extract
+from .reader import quote_ident
+
+RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL,
+                              jitter=dg.Jitter.PLUS_MINUS)
+
+_DAGSTER_TYPES = {"VARCHAR": "string", "BIGINT": "int", "DOUBLE": "float", "DATE": "date",
+                  "TIMESTAMP": "timestamp", "BOOLEAN": "bool"}
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Errors worth retrying: another process holds the warehouse, or a write conflict."""
+    if isinstance(exc, duckdb.TransactionException):
+        return True
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def table_schema(contract: Contract) -> dg.TableSchema:
+    return dg.TableSchema(columns=[
+        dg.TableColumn(c.name, _DAGSTER_TYPES.get(c.duckdb_type, c.duckdb_type.lower()),
+                       description=c.description or None)
+        for c in contract.columns])
+
+
+def result_metadata(result: ExtractLoadResult, row_count: int) -> dict:
+    return {
+        "files_loaded": result.files_loaded,
+        "files_rejected": result.files_rejected,
+        "files_skipped_duplicate": result.files_skipped,
+        "files_unchanged": len(result.unchanged),
+        "files_pending": len(result.pending),
+        "files_ignored": dg.MetadataValue.json(result.ignored),
+        "rows_in": result.rows_in,
+        "rows_loaded": result.rows_loaded,
+        "rows_quarantined": result.rows_quarantined,
+        "files": dg.MetadataValue.md(result.markdown()),
+        "dagster/row_count": row_count,
+    }
+
+
+def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
+    upstream = sorted({r.to_extract for r in contract.references} - {contract.name})
+
+    @dg.asset(
+        key=["raw", contract.name],
+        group_name="ingest",
+        description=contract.description,
+        deps=[dg.AssetKey(["raw", name]) for name in upstream],
+        pool=DUCKDB_WRITER_POOL,
+        retry_policy=RETRY_POLICY,
+        kinds={"duckdb"},
+        metadata={"dagster/column_schema": table_schema(contract),
+                  "contract_family": contract.family, "contract_key": ", ".join(contract.key)},
+    )
+    def _ingest(context: dg.AssetExecutionContext,
+                warehouse: WarehouseResource) -> dg.MaterializeResult:
+        landing = get_settings().landing_dir
+        try:
+            with warehouse.connect() as con:
+                result = load_extract(con, contract, landing)
+                row_count = con.execute(
+                    f"SELECT count(*) FROM {RAW_SCHEMA}.{quote_ident(contract.name)}").fetchone()[0]
+        except Exception as exc:
+            if is_transient(exc):
+                raise  # the RetryPolicy retries it
+            raise dg.Failure(description=f"raw/{contract.name}: {type(exc).__name__}: {exc}",
+                             allow_retries=False) from exc
+        for f in result.files:
+            if f.status == "rejected":
+                context.log.warning(f.message)
+            else:
+                context.log.info(f"{f.file_name}: {f.status}: {f.message}")
+        for name in result.ignored:
+            context.log.warning(f"{name}: ignored (not named like a {contract.name} extract)")
+        context.log.info(result.summary())
+        return dg.MaterializeResult(metadata=result_metadata(result, row_count))
+
+    return _ingest
+
+
+ingest_assets: list[dg.AssetsDefinition] = [build_ingest_asset(c) for c in CONTRACTS]

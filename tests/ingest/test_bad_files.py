@@ -1,0 +1,230 @@
+"""Files that cannot be read as a whole are rejected with one message naming the file and the
+problem, and leave earlier data untouched; files with tolerable oddities are loaded with a note."""
+
+import pytest
+
+from dagster_project.ingest import ensure_tables
+
+from .ingest_helpers import (
+    CONTRACTS_BY_NAME, assert_accounting, csv_text, load, load_log, quarantine, snapshot,
+    valid_rows,
+)
+
+INCIDENTS = list(CONTRACTS_BY_NAME["incidents"].column_names)
+FILE = "incidents_20250131.csv"
+
+
+def only_file(result):
+    assert len(result.files) == 1
+    return result.files[0]
+
+
+def assert_rejected(con, landing, text_or_bytes, message, extract="incidents", name=FILE):
+    if isinstance(text_or_bytes, str):
+        landing.write_text(extract, name, text_or_bytes)
+    else:
+        landing.write_bytes(extract, name, text_or_bytes)
+    ensure_tables(con, CONTRACTS_BY_NAME[extract])  # so only the decision itself can differ
+    before = snapshot(con)
+    f = only_file(load(con, landing, extract))
+    assert (f.status, f.rows_in, f.rows_loaded, f.rows_quarantined) == ("rejected", 0, 0, 0)
+    assert f.message == message
+    after = snapshot(con)
+    after.pop("load_log")
+    before.pop("load_log", None)
+    assert after == before  # nothing but the load log changed
+    assert load_log(con, extract)[-1] == (name, "rejected", 0, 0, 0, message)
+    return f
+
+
+def test_missing_required_column(con, landing, reference_data):
+    cols = [c for c in INCIDENTS if c != "status"]
+    assert_rejected(con, landing, csv_text(valid_rows("incidents"), cols),
+                    f"{FILE} rejected: missing required column(s): status")
+
+
+def test_renamed_header_names_the_missing_and_the_unknown_column(con, landing, reference_data):
+    text = csv_text(valid_rows("incidents"), INCIDENTS).replace("incident_id,", "incident_ref,", 1)
+    assert_rejected(con, landing, text,
+                    f"{FILE} rejected: missing required column(s): incident_id; unknown "
+                    "column(s) in the header: incident_ref (renamed?)")
+
+
+def test_wrong_delimiter(con, landing, reference_data):
+    text = csv_text(valid_rows("incidents"), INCIDENTS).replace(",", ";")
+    assert_rejected(con, landing, text,
+                    f"{FILE} rejected: not comma-separated: the header is a single column "
+                    "'incident_id;lfpse_ref;event_type;is_patient_safety;incide...' "
+                    "(the delimiter looks like ';')")
+
+
+def test_empty_file(con, landing, reference_data):
+    assert_rejected(con, landing, b"", f"{FILE} rejected: empty file (0 bytes)")
+
+
+def test_blank_file(con, landing, reference_data):
+    assert_rejected(con, landing, "\r\n  \n", f"{FILE} rejected: empty file (no header row)")
+
+
+def test_truncated_last_line(con, landing, reference_data):
+    text = csv_text(valid_rows("incidents"), INCIDENTS)
+    cut = text[: text.rindex("\n", 0, len(text) - 1) + 30]  # the last row stops mid-row
+    assert_rejected(con, landing, cut,
+                    f"{FILE} rejected: truncated: the last line (line 4) has 6 of the header's "
+                    "24 fields (the file was cut off mid-row)")
+
+
+def test_truncated_inside_a_quoted_value(con, landing, reference_data):
+    text = csv_text(valid_rows("incidents"), INCIDENTS) + 'INC004,"LFPSE-'
+    assert_rejected(con, landing, text,
+                    f"{FILE} rejected: truncated: unterminated quoted value on the last line "
+                    "(line 5); the file was cut off mid-row")
+
+
+def test_ragged_row_in_the_middle(con, landing, reference_data):
+    lines = csv_text(valid_rows("incidents"), INCIDENTS).splitlines()
+    lines[2] += ",extra"
+    assert_rejected(con, landing, "\n".join(lines) + "\n",
+                    f"{FILE} rejected: line 3 has 25 fields, the header has 24 "
+                    "(an unquoted comma in a value?)")
+
+
+@pytest.mark.parametrize(("garbage", "what"), [
+    (bytes(range(256)) * 8, "NUL bytes"),
+    (bytes(range(1, 256)) * 8, "control bytes"),
+])
+def test_binary_garbage_is_not_a_csv(con, landing, reference_data, garbage, what):
+    assert_rejected(con, landing, garbage,
+                    f"{FILE} rejected: binary content ({what}): not a CSV text file")
+
+
+def test_a_workbook_saved_as_csv_is_not_a_csv(con, landing, reference_data):
+    import openpyxl
+
+    path = landing.path("incidents", "book.xlsx")
+    openpyxl.Workbook().save(path)
+    assert_rejected(con, landing, path.read_bytes(),
+                    f"{FILE} rejected: binary content (NUL bytes): not a CSV text file")
+    path.unlink()
+
+
+def test_utf16_is_rejected(con, landing, reference_data):
+    data = csv_text(valid_rows("incidents"), INCIDENTS).encode("utf-16")
+    assert_rejected(con, landing, data, f"{FILE} rejected: UTF-16 encoded; expected UTF-8 text")
+
+
+def test_undecodable_bytes(con, landing, reference_data):
+    # 0x81 is undefined in Windows-1252 and invalid UTF-8 on its own.
+    data = csv_text(valid_rows("incidents"), INCIDENTS).encode().replace(b"fall", b"f\x81ll")
+    offset = data.index(b"\x81")
+    assert_rejected(con, landing, data,
+                    f"{FILE} rejected: undecodable: neither UTF-8 nor Windows-1252 "
+                    f"(byte 0x81 at offset {offset})")
+
+
+def test_header_row_missing(con, landing, reference_data):
+    text = csv_text(valid_rows("incidents"), INCIDENTS).split("\n", 1)[1]
+    assert_rejected(con, landing, text,
+                    f"{FILE} rejected: no expected column in the header (first line: "
+                    "'INC001,,incident,Y,2025-01-10,2025-01-11,,open,SITE1,WARD...'); "
+                    "missing header row or wrong file?")
+
+
+def test_column_named_twice(con, landing, reference_data):
+    text = csv_text(valid_rows("incidents"), INCIDENTS + ["STATUS"])
+    assert_rejected(con, landing, text,
+                    f"{FILE} rejected: column 'status' appears twice in the header")
+
+
+def test_unreadable_parquet(con, landing, reference_data):
+    landing.write_bytes("incidents", "incidents_20250131.parquet", b"PAR1 not really parquet")
+    f = only_file(load(con, landing, "incidents"))
+    assert f.status == "rejected"
+    assert f.message.startswith(
+        "incidents_20250131.parquet rejected: not a readable Parquet file (")
+
+
+def test_rejected_file_leaves_earlier_data_byte_for_byte_unchanged(con, landing, reference_data):
+    landing.write_rows("incidents")
+    assert only_file(load(con, landing, "incidents")).status == "loaded"
+    before = snapshot(con)
+    # A correction for the same date that is broken: the original's rows must stay.
+    landing.write_text("incidents", "incidents_20250131_v2.csv", "incident_id;status\nX;open\n")
+    f = only_file(load(con, landing, "incidents"))
+    assert f.status == "rejected"
+    after = snapshot(con)
+    assert len(after.pop("load_log")) == len(before.pop("load_log")) + 1
+    assert after == before
+    assert con.execute("SELECT count(*) FROM raw.incidents").fetchone()[0] == 3
+
+
+# --- oddities that are tolerated ----------------------------------------------------------
+
+def test_extra_column_is_warned_about_and_dropped(con, landing, reference_data):
+    rows = valid_rows("incidents")
+    for r in rows:
+        r["comments"] = "free text"
+    landing.write_text("incidents", FILE, csv_text(rows, INCIDENTS + ["comments"]))
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_in, f.rows_loaded, f.rows_quarantined) == ("loaded", 3, 3, 0)
+    assert f.message == "loaded 3 of 3 rows; unknown column(s) dropped: comments"
+    cols = [r[0] for r in con.execute("DESCRIBE raw.incidents").fetchall()]
+    assert "comments" not in cols
+
+
+def test_header_names_match_case_insensitively_ignoring_spaces(con, landing, reference_data):
+    header = [f"  {c.upper()} " for c in INCIDENTS]
+    body = csv_text(valid_rows("incidents"), INCIDENTS).split("\n", 1)[1]
+    landing.write_text("incidents", FILE, ",".join(header) + "\n" + body)
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_loaded) == ("loaded", 3)
+
+
+def test_missing_optional_column_loads_as_null(con, landing, reference_data):
+    cols = [c for c in INCIDENTS if c != "lfpse_ref"]
+    landing.write_text("incidents", FILE, csv_text(valid_rows("incidents"), cols))
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_loaded) == ("loaded", 3)
+    assert con.execute("SELECT count(lfpse_ref) FROM raw.incidents").fetchone()[0] == 0
+
+
+def test_utf8_bom_is_stripped(con, landing, reference_data):
+    landing.write_bytes("incidents", FILE,
+                        b"\xef\xbb\xbf" + csv_text(valid_rows("incidents"), INCIDENTS).encode())
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_loaded) == ("loaded", 3)
+    assert f.message == "loaded 3 of 3 rows; UTF-8 byte-order mark removed"
+    assert con.execute("SELECT min(incident_id) FROM raw.incidents").fetchone()[0] == "INC001"
+
+
+def test_windows_1252_is_converted_with_a_warning(con, landing, reference_data):
+    rows = valid_rows("incidents")
+    rows[0]["subcategory"] = "fall – café"  # en dash and é: both differ in Windows-1252
+    data = csv_text(rows, INCIDENTS).encode("cp1252")
+    landing.write_bytes("incidents", FILE, data)
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_loaded) == ("loaded", 3)
+    offset = data.index(b"\x96")
+    assert f.message == ("loaded 3 of 3 rows; not valid UTF-8 (byte 0x96 at offset "
+                         f"{offset}): read as Windows-1252 and converted")
+    assert con.execute("SELECT subcategory FROM raw.incidents WHERE incident_id = 'INC001'"
+                       ).fetchone()[0] == "fall – café"
+
+
+def test_header_only_is_a_valid_empty_delivery(con, landing, reference_data):
+    landing.write_text("incidents", FILE, ",".join(INCIDENTS) + "\n")
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_in, f.rows_loaded, f.rows_quarantined) == ("loaded", 0, 0, 0)
+    assert f.message == "loaded 0 of 0 rows"
+
+
+def test_crlf_line_endings_and_quoted_commas(con, landing, reference_data):
+    rows = valid_rows("incidents")
+    rows[0]["subcategory"] = 'fall, "unwitnessed"'
+    landing.write_text("incidents", FILE, csv_text(rows, INCIDENTS).replace("\n", "\r\n"))
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_loaded) == ("loaded", 3)
+    assert con.execute("SELECT subcategory FROM raw.incidents WHERE _row_number = 1"
+                       ).fetchone()[0] == 'fall, "unwitnessed"'
+    assert quarantine(con) == []
+    assert_accounting(con)
