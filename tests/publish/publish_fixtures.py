@@ -1,0 +1,93 @@
+"""A small warehouse with publication candidates, SPC tables and check history."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.quality.history import CheckRecord, append_results
+
+
+@pytest.fixture(autouse=True)
+def _as_of(monkeypatch):
+    monkeypatch.setenv("QUALITY_AS_OF_DATE", "2025-07-15")
+    monkeypatch.delenv("PUBLISH_CRASH_AFTER", raising=False)
+
+
+def build_marts(con, *, q02_c1_june: float = 0.05, c01_june: float = 0.9) -> None:
+    con.execute("create schema if not exists marts")
+    con.execute("create schema if not exists publish_candidate")
+    con.execute("create schema if not exists spc")
+    con.execute("""create or replace table marts.dim_csu as select * from (values
+        ('C1', 'CSU 1', 'ZZZ'), ('C2', 'CSU 2', 'ZZZ')) t(csu_code, csu_name, org_code)""")
+    con.execute("""create or replace table marts.dim_measure as select * from (values
+        ('Q02', 'Moderate harm %', 'quality', 'percent', 'decrease', 'p'),
+        ('C01', 'Savings vs plan', 'cost', 'percent', 'increase', 'xmr'))
+        t(measure_id, measure_name, domain, unit, direction, chart_type)""")
+    rows = []
+    for m in range(1, 7):
+        for unit, level in (("ZZZ", "organisation"), ("C1", "csu"), ("C2", "csu")):
+            q02 = q02_c1_june if (unit == "C1" and m == 6) else 0.05
+            c01 = c01_june if (unit == "ZZZ" and m == 6) else 0.9
+            rows.append(("Q02", level, unit, date(2025, m, 1), q02 * 100, 100.0, q02, 0.05,
+                         "decrease", "p", "quality", "percent", None))
+            rows.append(("C01", level, unit, date(2025, m, 1), c01 * 100, 100.0, c01, 1.0,
+                         "increase", "xmr", "cost", "percent", None))
+    con.execute("""create or replace table marts.fct_scorecard_monthly (
+        measure_id varchar, level varchar, unit_code varchar, period date, numerator double,
+        denominator double, value double, target double, direction varchar, chart_type varchar,
+        domain varchar, unit varchar, null_reason varchar)""")
+    con.executemany("insert into marts.fct_scorecard_monthly values "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.execute("create or replace view publish_candidate.scorecard_monthly as "
+                "select * from marts.fct_scorecard_monthly")
+    con.execute("create or replace view publish_candidate.dim_csu as select * from marts.dim_csu")
+    con.execute("""create or replace table spc.spc_summary as
+        select measure_id, level, unit_code, 'xmr' as chart_type, count(*) as n_points,
+               avg(value) as mean from marts.fct_scorecard_monthly group by all""")
+
+
+def record(con, run_id: str, severity: str, passed: bool, name: str = "proportion_within_0_1"):
+    append_results(con, [CheckRecord(run_id, "marts/fct_scorecard_monthly", name, "gx",
+                                     severity, passed, "5.0", 1, datetime.now())])
+
+
+TABLES = [("publish_candidate.scorecard_monthly", "scorecard_monthly"),
+          ("publish_candidate.dim_csu", "dim_csu"),
+          ("spc.spc_summary", "spc_summary"),
+          ("quality.check_summary", "check_summary")]
+
+
+def snapshot(publish_dir: Path, con: duckdb.DuckDBPyConnection) -> dict:
+    """Every file's bytes (through the links), every link's target, every published table."""
+    files, links = {}, {}
+    for root, dirs, names in os.walk(publish_dir):
+        for name in dirs + names:
+            p = Path(root) / name
+            rel = str(p.relative_to(publish_dir))
+            if p.is_symlink():
+                links[rel] = os.readlink(p)
+            elif p.is_file():
+                files[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    for link in links:
+        target = publish_dir / link / "data.parquet"
+        if target.exists():
+            files[f"via:{link}"] = hashlib.sha256(target.read_bytes()).hexdigest()
+    tables = {}
+    for (name,) in con.execute("select table_name from information_schema.tables "
+                               "where table_schema = 'published' order by 1").fetchall():
+        tables[name] = con.execute(f"select * from published.{name} order by all").fetchall()
+    return {"files": files, "links": links, "tables": tables}
+
+
+@pytest.fixture
+def wh(tmp_path):
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    build_marts(con)
+    yield con
+    con.close()

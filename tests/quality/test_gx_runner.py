@@ -1,0 +1,144 @@
+"""Real suites, real GX, a hand-built DuckDB."""
+
+from datetime import date
+
+from quality_fixtures import build_marts, good_incidents, incident, insert_raw
+
+from dagster_project.quality.gx_runner import run_suite
+from dagster_project.settings import EXPECTATIONS_DIR
+
+INCIDENTS = EXPECTATIONS_DIR / "raw.incidents.json"
+SCORECARD = EXPECTATIONS_DIR / "marts.fct_scorecard_monthly.json"
+
+
+def by_name(result):
+    return {o.name: o for o in result.outcomes}
+
+
+def test_good_incidents_pass_every_expectation(raw_incidents):
+    result = run_suite(raw_incidents, INCIDENTS)
+    assert result.passed, [(o.name, o.observed_value) for o in result.failed]
+    assert result.rows_checked == 240  # the latest delivery only
+    assert len(result.outcomes) > 30
+
+
+def test_bad_delivery_fails_contract_expectations_as_errors(raw_incidents):
+    rows = good_incidents()
+    rows[0]["physical_harm"] = "catastrophic"
+    rows[1]["incident_id"] = rows[2]["incident_id"]  # duplicate key
+    rows[3]["csu_code"] = "NOPE"  # not in org_structure
+    rows[4]["incident_date"] = date(2025, 7, 30)  # after the extract date
+    insert_raw(raw_incidents, "incidents", rows, date(2025, 7, 8))
+    result = run_suite(raw_incidents, INCIDENTS)
+    out = by_name(result)
+    harm = out["allowed_values:physical_harm"]
+    assert not harm.success and harm.severity == "ERROR" and harm.unexpected_count == 1
+    assert "catastrophic" in str(harm.partial_unexpected)
+    assert not out["unique_key"].success and out["unique_key"].unexpected_count == 2
+    assert not out["reference:csu_code"].success
+    assert "NOPE" in str(out["reference:csu_code"].partial_unexpected)
+    assert not out["rule:incident_date_not_after_extract_date"].success
+    assert result.severity == "ERROR" and not result.passed
+
+
+def test_old_deliveries_are_not_rechecked(raw_incidents):
+    """Raw keeps history; only the newest delivery is validated (keys unique per delivery)."""
+    rows = good_incidents()
+    rows[0]["physical_harm"] = "catastrophic"
+    insert_raw(raw_incidents, "incidents", rows, date(2025, 5, 1))
+    assert run_suite(raw_incidents, INCIDENTS).passed
+
+
+def test_a_severe_harm_spike_is_a_warning_not_an_error(raw_incidents):
+    spike = [incident(1000 + i, 6, harm="severe" if i % 2 else "low") for i in range(60)]
+    insert_raw(raw_incidents, "incidents", good_incidents(months=(1, 2, 3, 4, 5)) + spike,
+               date(2025, 7, 9))
+    result = run_suite(raw_incidents, INCIDENTS)
+    failed = {o.name: o.severity for o in result.failed}
+    assert failed == {"severe_harm_share_vs_usual": "WARN",
+                      "moderate_or_worse_share_vs_usual": "WARN"}
+    assert result.severity == "WARN" and not result.blocking_failed
+
+
+def test_a_short_delivery_is_a_row_count_warning(raw_incidents):
+    insert_raw(raw_incidents, "incidents", good_incidents(n_per_month=15), date(2025, 7, 9))
+    out = by_name(run_suite(raw_incidents, INCIDENTS))
+    band = out["table_row_count_band"]
+    assert (band.success, band.severity, band.observed_value) == (False, "WARN", "90")
+    assert [o.name for o in out.values() if not o.success] == ["table_row_count_band"]
+
+
+def test_stale_extract_is_a_freshness_warning(raw_incidents, monkeypatch):
+    monkeypatch.setenv("QUALITY_AS_OF_DATE", "2025-12-01")
+    result = run_suite(raw_incidents, INCIDENTS)
+    assert [(o.name, o.severity) for o in result.failed] == [("freshness:reported_date", "WARN")]
+
+
+def test_missing_table_is_one_clear_error(con):
+    result = run_suite(con, INCIDENTS)
+    assert [(o.name, o.severity, o.observed_value) for o in result.outcomes] == [
+        ("table_exists", "ERROR", "table raw.incidents does not exist")]
+
+
+def test_scorecard_suite_passes_on_good_marts(con):
+    build_marts(con)
+    result = run_suite(con, SCORECARD)
+    assert result.passed, [(o.name, o.observed_value) for o in result.failed]
+
+
+def test_scorecard_proportions_csus_and_null_reasons(con):
+    build_marts(con, value_override={
+        "pct": "update marts.fct_scorecard_monthly set value = 5, numerator = 500 "
+               "where measure_id = 'Q02' and unit_code = 'C1' and period = '2025-06-01'",
+        "csu": "update marts.fct_scorecard_monthly set unit_code = 'C9' where unit_code = 'C2' "
+               "and measure_id = 'M01' and period = '2025-06-01'",
+        "null": "update marts.fct_scorecard_monthly set value = null "
+                "where measure_id = 'M01' and unit_code = 'C1' and period = '2025-05-01'",
+        "savings": "update marts.fct_scorecard_monthly set value = 40 "
+                   "where measure_id = 'C01' and unit_code = 'ZZZ' and period = '2025-06-01'",
+    })
+    out = by_name(run_suite(con, SCORECARD))
+    failed = {n: o.severity for n, o in out.items() if not o.success}
+    assert failed == {"proportion_within_0_1": "ERROR",
+                      "numerator_not_above_denominator": "ERROR",
+                      "csu_in_dim_csu:unit_code": "ERROR",
+                      "null_value_has_reason": "ERROR",
+                      "savings_vs_plan_plausible": "WARN"}
+    assert out["csu_in_dim_csu:unit_code"].partial_unexpected[0]["value"] == "C9"
+    assert out["proportion_within_0_1"].partial_unexpected[0]["value"] == 5.0
+
+
+def test_row_count_band_uses_the_previous_run_in_history(con):
+    from dagster_project.quality.history import record_gx_results
+
+    build_marts(con)
+    first = run_suite(con, SCORECARD, run_id="r1")
+    record_gx_results(con, first, "r1")
+    con.execute("delete from marts.fct_scorecard_monthly where period < '2025-05-01'")
+    second = by_name(run_suite(con, SCORECARD, run_id="r2"))
+    band = second["table_row_count_band"]
+    assert not band.success and band.severity == "WARN" and band.observed_value == "18"
+
+
+def test_parameter_failure_fails_only_its_expectations(con):
+    build_marts(con)
+    con.execute("drop table marts.dim_csu")
+    out = by_name(run_suite(con, SCORECARD))
+    failed = [n for n, o in out.items() if not o.success]
+    assert failed == ["csu_in_dim_csu:unit_code"]
+    assert "dim_csu" in out["csu_in_dim_csu:unit_code"].observed_value
+
+
+def test_every_raw_suite_runs_without_gx_errors(con):
+    """Each raw suite on an empty table of its contract: expectations may fail (no rows), but
+    none may be malformed for GX (a wrong kwarg type fails only at validation time)."""
+    from dagster_project.contracts import CONTRACTS
+    from quality_fixtures import create_raw
+
+    for contract in CONTRACTS:
+        create_raw(con, contract.name)
+    for contract in CONTRACTS:
+        result = run_suite(con, EXPECTATIONS_DIR / f"raw.{contract.name}.json")
+        broken = [(o.name, o.error) for o in result.outcomes
+                  if o.error and ("GX could not" in o.error or "batch" in o.error)]
+        assert not broken, (contract.name, broken)
