@@ -7,6 +7,8 @@ setup step prepared; settings are read then, never at import.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -19,6 +21,12 @@ TELEMETRY_OFF = {
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     "GX_ANALYTICS_ENABLED": "False",
 }
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python, so a run needs no activated virtualenv."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
 
 
 def build_definitions() -> dg.Definitions:
@@ -44,7 +52,8 @@ def build_definitions() -> dg.Definitions:
         resources={
             "warehouse": WarehouseResource(),
             "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR),
-                                  profiles_dir=str(DBT_PROJECT_DIR)),
+                                  profiles_dir=str(DBT_PROJECT_DIR),
+                                  dbt_executable=dbt_executable()),
         },
         executor=dg.in_process_executor,
     )

@@ -267,14 +267,7 @@ def detect_new_signals(
 
 
 def _read(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
-    return con.execute(sql).pl()
-
-
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()[0] > 0
+    return con.sql(sql).pl()
 
 
 SIGNAL_HISTORY_DDL = """
@@ -350,7 +343,7 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         except Exception:
             con.execute("rollback")
             raise
-        signals = con.execute("select count(*) from spc.spc_signals").fetchone()[0]
+        signals = con.execute("select count(*) from spc.spc_signals").fetchall()[0][0]
     yield dg.MaterializeResult(asset_key=["spc", "spc_points"], metadata={
         "points": points.height,
         "charts_by_type": dg.MetadataValue.json(

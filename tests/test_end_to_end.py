@@ -1,0 +1,96 @@
+"""The main job, end to end, on a small synthetic trust: real files, DuckDB, dbt, polars SPC,
+Great Expectations, publication and the report."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+import pytest
+
+from dagster_project.synthetic.signals import FALLS_STEP, FFT_DECLINE, SEVERE_HARM_SPIKE
+
+from .conftest import run_nightly
+
+pytestmark = pytest.mark.integration
+
+
+def published(env, sql):
+    con = duckdb.connect(str(env.warehouse), read_only=True)
+    try:
+        return con.sql(sql).pl()
+    finally:
+        con.close()
+
+
+def test_main_job_succeeds_and_publishes(pipeline_run):
+    env, result = pipeline_run
+    failures = [e.event_specific_data for e in result.all_events if e.is_step_failure]
+    assert result.success, failures
+    tables = set(published(env, "select table_name from information_schema.tables "
+                                "where table_schema = 'published'")["table_name"])
+    assert {"scorecard_monthly", "scorecard_latest", "dim_measure", "dim_csu", "spc_points",
+            "spc_summary", "spc_signals", "check_summary", "data_quality"} <= tables
+    assert (env.report / "index.html").exists()
+    assert any((env.publish / "current").glob("spc_summary/*.parquet"))
+
+
+def test_every_catalogued_chart_is_in_spc_summary(pipeline_run):
+    env, _ = pipeline_run
+    charted = published(env, """
+        select count(distinct measure_id) as measures, count(distinct unit_code) as units
+        from published.spc_summary""").row(0)
+    catalogue = published(env, "select count(*) from published.dim_measure "
+                               "where chart_type <> 'none'").item()
+    assert charted[0] == catalogue
+    assert charted[1] == 19  # the trust and its 18 CSUs
+
+
+def points(env, signal, level="csu"):
+    unit = signal.csu_code if level == "csu" else published(
+        env, "select distinct unit_code from published.spc_summary "
+             "where level = 'organisation'").item()
+    return published(env, f"""
+        select period, value, special_cause_type, point_type from published.spc_points
+        where measure_id = '{signal.measure_id}' and level = '{level}'
+          and unit_code = '{unit}' order by period""")
+
+
+def test_planted_falls_step_is_an_improvement_below_the_centre_line(pipeline_run):
+    env, _ = pipeline_run
+    after = points(env, FALLS_STEP).filter(
+        pl.col("period") >= pl.date(*map(int, FALLS_STEP.month.split("-")), 1))
+    improving = after.filter(pl.col("point_type") == "special_cause_improvement")
+    assert improving.height >= 7, after
+    assert set(improving["special_cause_type"]) <= {
+        "7 Points Below CL", "Below LCL", "2 in 3 Below CL", "7 Point Trend (Decreasing)"}
+
+
+def test_planted_fft_decline_is_a_decreasing_trend_of_concern(pipeline_run):
+    env, _ = pipeline_run
+    late = points(env, FFT_DECLINE).filter(
+        pl.col("period") >= pl.date(*map(int, FFT_DECLINE.month.split("-")), 1))
+    concern = late.filter(pl.col("point_type") == "special_cause_concern")
+    assert "7 Point Trend (Decreasing)" in set(concern["special_cause_type"]) or \
+        "Below LCL" in set(concern["special_cause_type"]), late
+
+
+@pytest.mark.parametrize("level", ["csu", "organisation"])
+def test_planted_severe_harm_spike_is_above_the_upper_limit(pipeline_run, level):
+    env, _ = pipeline_run
+    month = pl.date(*map(int, SEVERE_HARM_SPIKE.month.split("-")), 1)
+    spike = points(env, SEVERE_HARM_SPIKE, level).filter(pl.col("period") == month).row(
+        0, named=True)
+    assert spike["special_cause_type"] == "Above UCL"
+    assert spike["point_type"] == "special_cause_concern"
+
+
+def test_rerun_gives_the_same_published_tables(pipeline_run):
+    env, _ = pipeline_run
+    query = "select * from published.{} order by all"
+    before = {t: published(env, query.format(t)) for t in ("scorecard_monthly", "spc_points",
+                                                            "spc_summary", "spc_signals")}
+    again = run_nightly(env)
+    assert again.success
+    for table, frame in before.items():
+        after = published(env, query.format(table))
+        assert after.equals(frame), f"published.{table} changed on a re-run"
