@@ -1,6 +1,5 @@
 """What a failed run leaves behind: one clear line on stderr and a row in `ops.failed_runs`."""
 
-from __future__ import annotations
 
 import sys
 from datetime import datetime, timezone

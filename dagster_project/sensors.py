@@ -6,7 +6,6 @@ replays nothing, an unchanged file is not hashed again, and the same bytes deliv
 FILE_STABLE_SECONDS is still being written and waits for a later tick.
 """
 
-from __future__ import annotations
 
 import hashlib
 import json
