@@ -38,12 +38,27 @@ DIRECTION_LABELS = {
 }
 
 
+def frequency_label(frequency: str | None) -> str:
+    """'month' or 'monthly' -> 'monthly'; likewise quarterly and yearly."""
+    f = (frequency or "").lower()
+    for stem, label in (("month", "monthly"), ("quarter", "quarterly"), ("year", "yearly"),
+                        ("annual", "yearly"), ("week", "weekly")):
+        if f.startswith(stem):
+            return label
+    return f
+
+
 def is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def format_value(value: object, unit: str | None, *, decimals: int | None = None) -> str:
-    """A measure value as a reader sees it, e.g. 0.953 percent -> '95.3%'."""
+    """A measure value as a reader sees it, e.g. 0.953 percent -> '95.3%'; a true minus sign."""
+    text = _format_value(value, unit, decimals)
+    return "−" + text[1:] if text.startswith("-") else text
+
+
+def _format_value(value: object, unit: str | None, decimals: int | None) -> str:
     if not is_number(value):
         return MISSING
     v = float(value)  # type: ignore[arg-type]
@@ -54,7 +69,7 @@ def format_value(value: object, unit: str | None, *, decimals: int | None = None
     if unit == "gbp":
         d = 0 if decimals is None else decimals
         text = f"£{abs(v):,.{d}f}"
-        return f"−{text}" if v < 0 and round(abs(v), d) != 0 else text
+        return f"-{text}" if v < 0 and round(abs(v), d) != 0 else text
     if unit == "score":
         d = 2 if decimals is None else decimals
         return f"{v:,.{d}f}"
@@ -70,12 +85,16 @@ def format_value(value: object, unit: str | None, *, decimals: int | None = None
 
 
 def axis_decimals(step: float, unit: str | None) -> int:
-    """Decimals an axis tick needs so that neighbouring ticks read differently."""
+    """Decimals an axis tick needs so that every tick (a multiple of `step`) reads exactly."""
     scale = 100.0 if (unit or "").lower() in ("percent", "%", "proportion") else 1.0
     s = abs(step) * scale
     if s <= 0 or not math.isfinite(s):
         return 0
-    return max(0, min(4, -math.floor(math.log10(s) + 1e-9)))
+    for d in range(0, 5):
+        scaled = s * 10**d
+        if abs(scaled - round(scaled)) < 1e-6 * max(1.0, scaled):
+            return d
+    return 4
 
 
 def format_axis(value: float, unit: str | None, step: float) -> str:

@@ -61,11 +61,11 @@ NO_ASSURANCE_TEXT = "No target: assurance not assessed"
 
 # y positions of the seven points in a 40 x 40 icon, for each run shape
 _RUNS = {
-    "flat": (21, 21, 21, 21, 21, 21, 21),
-    "up": (25, 24, 25, 24, 19, 15, 11),
-    "down": (17, 18, 17, 18, 23, 27, 31),
+    "flat": (20, 20, 20, 20, 20, 20, 20),
+    "up": (24, 23.2, 24, 23.2, 20, 16.8, 13.6),
+    "down": (16, 16.8, 16, 16.8, 20, 23.2, 26.4),
 }
-_XS = (8.5, 12.3, 16.2, 20, 23.8, 27.7, 31.5)
+_XS = (10, 13.3, 16.7, 20, 23.3, 26.7, 30)
 
 
 def _svg_open(label: str, size: int, kind: str, code: str) -> str:
@@ -93,17 +93,18 @@ def variation_icon(code: str | None, size: int = 36) -> str:
     ys = _RUNS[shape]
     parts = [_svg_open(label, size, "variation", code)]
     parts.append(f'<circle cx="20" cy="20" r="18" fill="#fff" stroke="{colour}" '
-                 f'stroke-width="2.6"/>')
+                 f'stroke-width="2.6"/><circle cx="20" cy="20" r="16.7" fill="{colour}" '
+                 f'fill-opacity="0.07"/>')
     line = " ".join(f"{x},{y}" for x, y in zip(_XS, ys))
     parts.append(f'<polyline points="{line}" fill="none" stroke="{GREY}" stroke-width="1.2"/>')
     for i, (x, y) in enumerate(zip(_XS, ys)):
         fill = colour if (shape != "flat" and i >= 4) else GREY
-        parts.append(f'<circle cx="{x}" cy="{y}" r="2.1" fill="{fill}"/>')
+        parts.append(f'<circle cx="{x}" cy="{y}" r="2" fill="{fill}"/>')
     if letter:
         # H sits in the empty upper-left space above a rising run; L in the lower-left space.
-        ly = 14.5 if shape == "up" else 33
-        parts.append(f'<text x="13" y="{ly}" text-anchor="middle" font-family="Arial, sans-serif"'
-                     f' font-size="11" font-weight="700" fill="{colour}">{letter}</text>')
+        ly = 16 if shape == "up" else 31.5
+        parts.append(f'<text x="14" y="{ly}" text-anchor="middle" font-family="Arial, sans-serif"'
+                     f' font-size="10" font-weight="700" fill="{colour}">{letter}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -115,7 +116,8 @@ def assurance_icon(code: str | None, size: int = 36) -> str:
     colour, letter, label = ASSURANCE[code]
     parts = [_svg_open(label, size, "assurance", code)]
     parts.append(f'<circle cx="20" cy="20" r="18" fill="#fff" stroke="{colour}" '
-                 f'stroke-width="2.6"/>')
+                 f'stroke-width="2.6"/><circle cx="20" cy="20" r="16.7" fill="{colour}" '
+                 f'fill-opacity="0.07"/>')
     # the target line the letter is judged against
     parts.append(f'<line x1="8" y1="29.5" x2="32" y2="29.5" stroke="{RED}" stroke-width="1.4" '
                  f'stroke-dasharray="2.5 1.8"/>')

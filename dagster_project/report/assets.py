@@ -1,0 +1,60 @@
+"""The Dagster asset that writes the Integrated Performance Report after each publication.
+
+(No `from __future__ import annotations`: Dagster reads the context annotation at runtime.)"""
+
+import time
+
+import dagster as dg
+import duckdb
+
+from ..resources import WarehouseResource
+from ..settings import get_settings
+from .render import build_report
+
+
+def connect_read_only(path: str, *, retries: int = 20,
+                      wait_seconds: float = 0.5) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only, waiting while a writer holds the file lock."""
+    for attempt in range(retries + 1):
+        try:
+            return duckdb.connect(path, read_only=True)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or attempt == retries:
+                raise
+            time.sleep(min(wait_seconds * 2**attempt, 10))
+    raise AssertionError("unreachable")
+
+
+@dg.asset(
+    key=["report", "integrated_performance_report"],
+    group_name="report",
+    deps=[dg.AssetKey(["published", "tables"])],
+    kinds={"html"},
+    description="The Integrated Performance Report: a static, offline HTML report (board "
+    "summary, a page per measure and per CSU, data quality, new special causes) with every "
+    "SPC chart as SVG and PNG and the summary as CSV, rendered from the published tables only.",
+)
+def integrated_performance_report(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    report_dir = get_settings().report_dir
+    con = connect_read_only(warehouse.resolved_path)
+    try:
+        result = build_report(con, report_dir)
+    finally:
+        con.close()
+    for note in result.notes:
+        context.log.warning(note)
+    context.log.info(f"report written to {result.index_path} in {result.seconds:.1f}s "
+                     f"({result.charts} charts, PNG {result.png_seconds:.1f}s)")
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(result.index_path)),
+        "pages": dg.MetadataValue.int(result.pages),
+        "charts": dg.MetadataValue.int(result.charts),
+        "summary_rows": dg.MetadataValue.int(result.summary_rows),
+        "seconds": dg.MetadataValue.float(round(result.seconds, 2)),
+        "png_seconds": dg.MetadataValue.float(round(result.png_seconds, 2)),
+    })
+
+
+report_assets = [integrated_performance_report]

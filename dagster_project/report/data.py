@@ -1,0 +1,112 @@
+"""Read the warehouse's `published` schema, and nothing else, so the report and a BI tool agree.
+
+Defensive by design: a missing table or column reads as empty/null (and is noted), never a crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+SCHEMA = "published"
+
+# table -> the columns the report uses (others are ignored; missing ones read as null)
+TABLES: dict[str, tuple[str, ...]] = {
+    "spc_points": (
+        "measure_id", "level", "unit_code", "chart_type", "period", "value", "mean", "lpl",
+        "upl", "target", "rebase_group", "short_group_warning", "special_cause_type",
+        "special_cause_flag", "point_type", "improvement_direction",
+    ),
+    "spc_summary": (
+        "measure_id", "level", "unit_code", "chart_type", "direction", "n_points",
+        "latest_period", "latest_value", "mean", "lpl", "upl", "target", "variation_icon",
+        "assurance_icon", "special_cause_improvement", "special_cause_concern",
+        "short_group_warning",
+    ),
+    "spc_signals": (
+        "measure_id", "level", "unit_code", "period", "special_cause_type", "point_type",
+        "value", "detected_run_id", "detected_at",
+    ),
+    "dim_measure": (
+        "measure_id", "measure_name", "domain", "unit", "direction", "default_target",
+        "chart_type", "frequency", "description",
+    ),
+    "dim_csu": ("csu_code", "csu_name"),
+    "scorecard_monthly": (
+        "measure_id", "level", "unit_code", "period", "numerator", "denominator", "value",
+        "target", "direction", "chart_type", "domain", "null_reason", "is_suppressed",
+    ),
+    "check_summary": (
+        "asset_key", "status", "checks", "checks_failed", "blocking_failed", "last_checked_at",
+        "pass_rate_30d",
+    ),
+    "data_quality": (
+        "extract", "files_loaded", "files_rejected", "rows_loaded", "rows_quarantined",
+        "latest_extract_date", "last_loaded_at",
+    ),
+}
+
+ORGANISATION = "organisation"
+CSU = "csu"
+
+
+@dataclass
+class PublishedData:
+    tables: dict[str, pl.DataFrame]
+    notes: list[str] = field(default_factory=list)
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        return self.tables[name]
+
+
+def _existing_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [SCHEMA, table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def read_published(con: duckdb.DuckDBPyConnection) -> PublishedData:
+    """Every table the report needs, as polars frames with at least the expected columns."""
+    tables: dict[str, pl.DataFrame] = {}
+    notes: list[str] = []
+    for table, wanted in TABLES.items():
+        present = _existing_columns(con, table)
+        extras: list[str] = []
+        if table == "dim_csu":
+            # location history may repeat a CSU: keep the newest name per code
+            extras = [c for c in ("valid_from",) if c in present]
+        if not present:
+            notes.append(f"published.{table} is missing: shown as empty")
+            frame = pl.DataFrame({c: [] for c in wanted})
+        else:
+            cols = [c for c in (*wanted, *extras) if c in present]
+            missing = [c for c in wanted if c not in present]
+            if missing:
+                notes.append(f"published.{table} lacks {', '.join(missing)}")
+            select = ", ".join(f'"{c}"' for c in cols)
+            frame = con.sql(f'select {select} from "{SCHEMA}"."{table}"').pl()
+            if missing:
+                frame = frame.with_columns(pl.lit(None).alias(c) for c in missing)
+        tables[table] = frame
+    tables["dim_csu"] = _distinct_csus(tables["dim_csu"])
+    return PublishedData(tables=tables, notes=notes)
+
+
+def _distinct_csus(frame: pl.DataFrame) -> pl.DataFrame:
+    if frame.is_empty():
+        return pl.DataFrame({"csu_code": [], "csu_name": []},
+                            schema={"csu_code": pl.Utf8, "csu_name": pl.Utf8})
+    frame = frame.filter(pl.col("csu_code").is_not_null())
+    order = ["csu_code", "valid_from"] if "valid_from" in frame.columns else ["csu_code"]
+    return (
+        frame.sort([*order, "csu_name"], nulls_last=False)
+        .group_by("csu_code", maintain_order=True)
+        .agg(pl.col("csu_name").drop_nulls().last())
+        .select(pl.col("csu_code").cast(pl.Utf8), pl.col("csu_name").cast(pl.Utf8))
+        .sort("csu_code")
+    )

@@ -1,0 +1,149 @@
+"""Build the whole report: read `published`, render every page and chart into a temporary
+folder beside REPORT_DIR, then swap it into place, so a crash never leaves a half-written report.
+
+Layout of REPORT_DIR:
+    index.html                      board summary, new special causes, CSUs, data quality
+    measures/<measure_id>.html      organisation chart and a small multiple per CSU
+    csus/<csu_code>.html            every measure for one CSU
+    charts/<measure_id>__<level>__<unit_code>.svg / .png   (a second chart type of the same
+                                    measure and unit adds `__<chart_type>`)
+    summary.csv                     one row per published.spc_summary row
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from .data import read_published
+from .export import write_pngs, write_summary_csv
+from .formatting import slug
+from .model import build_model
+from .pages import chart_svg, environment, page_context, render_csu, render_index, render_measure
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    report_dir: Path
+    index_path: Path
+    pages: int
+    charts: int
+    summary_rows: int
+    seconds: float
+    png_seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def build_report(con: duckdb.DuckDBPyConnection, report_dir: str | Path, *,
+                 generated_at: datetime | None = None, png: bool = True,
+                 png_workers: int | None = None) -> ReportResult:
+    """Render the report from the `published` schema reachable through `con` into `report_dir`."""
+    started = time.perf_counter()
+    generated_at = generated_at or datetime.now().replace(microsecond=0)
+    report_dir = Path(report_dir).resolve()
+    model = build_model(read_published(con), as_of=generated_at.date())
+
+    report_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(report_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{report_dir.name}.tmp-", dir=report_dir.parent))
+    try:
+        tmp.chmod(0o755)  # mkdtemp makes it private; the report is for everyone to read
+        for sub in ("measures", "csus", "charts"):
+            (tmp / sub).mkdir()
+        env = environment()
+        ctx = page_context(model, generated_at)
+
+        png_jobs = []
+        svgs: dict[str, str] = {}
+        for chart in model.charts:
+            svg = chart_svg(chart, "file")
+            svgs[chart.stem] = svg
+            path = tmp / "charts" / f"{chart.stem}.svg"
+            path.write_text(svg, encoding="utf-8")
+            png_jobs.append((svg, path.with_suffix(".png")))
+
+        pages = 0
+        _write(tmp / "index.html", render_index(env, model, ctx))
+        pages += 1
+        for measure in model.measures:
+            _write(tmp / "measures" / f"{slug(measure.measure_id)}.html",
+                   render_measure(env, model, measure, ctx, svgs))
+            pages += 1
+        for unit in model.csus:
+            _write(tmp / "csus" / f"{slug(unit.code)}.html", render_csu(env, model, unit, ctx))
+            pages += 1
+        summary_rows = write_summary_csv(model.charts, tmp / "summary.csv")
+
+        png_started = time.perf_counter()
+        if png:
+            write_pngs(_reuse_unchanged_pngs(png_jobs, report_dir / "charts"),
+                       workers=png_workers)
+        png_seconds = time.perf_counter() - png_started
+
+        swap_into_place(tmp, report_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return ReportResult(report_dir=report_dir, index_path=report_dir / "index.html",
+                        pages=pages, charts=len(png_jobs), summary_rows=summary_rows,
+                        seconds=time.perf_counter() - started, png_seconds=png_seconds,
+                        notes=list(model.notes))
+
+
+def _reuse_unchanged_pngs(jobs: list[tuple[str, Path]], previous: Path
+                          ) -> list[tuple[str, Path]]:
+    """Charts are deterministic: where the previous report has the same SVG, link its PNG
+    instead of rasterising again. Returns the jobs still to do."""
+    todo = []
+    for svg, png_path in jobs:
+        old_svg = previous / png_path.with_suffix(".svg").name
+        old_png = previous / png_path.name
+        try:
+            if old_png.is_file() and old_svg.read_text(encoding="utf-8") == svg:
+                try:
+                    os.link(old_png, png_path)
+                except OSError:
+                    shutil.copyfile(old_png, png_path)
+                continue
+        except (FileNotFoundError, UnicodeDecodeError):
+            pass
+        todo.append((svg, png_path))
+    return todo
+
+
+def _remove_abandoned(report_dir: Path, older_than_seconds: float = 6 * 3600) -> None:
+    """Temporary folders of builds killed mid-way (a live build's folder is recent)."""
+    now = time.time()
+    for path in report_dir.parent.glob(f".{report_dir.name}.tmp-*"):
+        try:
+            if now - path.stat().st_mtime > older_than_seconds:
+                shutil.rmtree(path, ignore_errors=True)
+        except FileNotFoundError:
+            pass
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def swap_into_place(new_dir: Path, target: Path) -> None:
+    """Replace `target` by `new_dir` (same file system): two renames, then tidy up.
+
+    Readers see either the old report or the new one; if the process dies between the renames,
+    the old report is still complete beside it (`.<name>.old-*`) and the next run tidies it.
+    """
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+        os.replace(target, old)
+    os.replace(new_dir, target)
+    for leftover in target.parent.glob(f".{target.name}.old-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
