@@ -65,6 +65,18 @@ def scan_landing(landing: Path, cursor: dict, stable_seconds: float,
     return LandingScan(new, {"files": files, "hashes": sorted(seen)}, waiting)
 
 
+def changed_extracts(new_hashes: dict[str, str]) -> list[str]:
+    return sorted({rel.split("/", 1)[0] for rel in new_hashes})
+
+
+def assets_to_refresh(extracts: list[str], asset_graph) -> list[dg.AssetKey]:
+    """Only what the new files can change: their ingestion assets and everything downstream.
+    dbt then builds just the models below those sources (dagster-dbt turns the selection into
+    a dbt `--select`), which is what makes a night with one new file cheap."""
+    selection = dg.AssetSelection.assets(*(dg.AssetKey(["raw", e]) for e in extracts))
+    return sorted(selection.downstream().resolve(asset_graph), key=lambda k: k.path)
+
+
 def run_key_for(new_hashes: dict[str, str]) -> str:
     return hashlib.sha256("".join(sorted(new_hashes.values())).encode()).hexdigest()[:32]
 
@@ -85,8 +97,12 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext):
         reason = f"{len(scan.waiting)} file(s) still being written" if scan.waiting \
             else "no new or changed extracts"
         return dg.SkipReason(reason)
-    files = sorted(scan.new_hashes)
+    extracts = changed_extracts(scan.new_hashes)
+    repository = context.repository_def
     return dg.RunRequest(
         run_key=run_key_for(scan.new_hashes),
-        tags={"trigger": "landing_folder_sensor", "new_files": str(len(files))},
+        asset_selection=assets_to_refresh(extracts, repository.asset_graph)
+        if repository else None,
+        tags={"trigger": "landing_folder_sensor", "new_files": str(len(scan.new_hashes)),
+              "extracts": ",".join(extracts)},
     )

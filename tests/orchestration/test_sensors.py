@@ -82,3 +82,18 @@ def test_unchanged_files_are_not_hashed_again(landing, monkeypatch):
     monkeypatch.setattr(sensors, "file_hash", lambda p: calls.append(p) or "x")
     sensors.scan_landing(landing, scan.cursor, 0)
     assert calls == []
+
+
+def test_run_selects_only_the_changed_extract_and_its_downstream(landing):
+    from dagster_project.definitions import build_definitions
+
+    defs = build_definitions()
+    (landing / "incidents" / "incidents_20250131.csv").write_text("incident_id\nA\n")
+    context = dg.build_sensor_context(definitions=defs)
+    request = landing_folder_sensor(context)
+    keys = {k.to_user_string() for k in request.asset_selection}
+    assert "raw/incidents" in keys
+    assert {"marts/fct_incidents", "marts/fct_scorecard_monthly", "spc/spc_points",
+            "published/tables"} <= keys
+    assert "raw/mandatory_training" not in keys
+    assert "marts/fct_training_compliance" not in keys

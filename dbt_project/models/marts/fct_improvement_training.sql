@@ -9,7 +9,7 @@ select
     cast(is_quality_partner as boolean) as is_quality_partner,
     cast(completion_date as date) as completion_date,
     cast({{ month_of('completion_date') }} as date) as completion_month,
-    cast(hours as double) as hours,
+    cast(hours as decimal(9,2)) as hours,
     cast(status as string) as status,
     cast(status in ('completed', 'attended') as boolean) as is_delivered,
     cast(programme <> 'COACHING_SESSION' as boolean) as is_course,

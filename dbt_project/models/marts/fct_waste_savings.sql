@@ -25,9 +25,9 @@ select
     cast(schemes.risk_rating as string) as risk_rating,
     cast(schemes.status as string) as scheme_status,
     cast(schemes.start_month as date) as scheme_start_month,
-    cast(savings.plan_gbp as double) as plan_gbp,
-    cast(savings.actual_gbp as double) as actual_gbp,
-    cast(savings.forecast_gbp as double) as forecast_gbp,
+    cast(savings.plan_gbp as decimal(18,2)) as plan_gbp,
+    cast(savings.actual_gbp as decimal(18,2)) as actual_gbp,
+    cast(savings.forecast_gbp as decimal(18,2)) as forecast_gbp,
     cast(savings.extract_date as date) as extract_date
 from savings
 left join schemes

@@ -12,7 +12,7 @@ renamed as (
         cast(csu_code as string) as csu_code,
         cast(staff_group as string) as staff_group,
         cast(headcount as bigint) as headcount,
-        cast(fte as double) as fte,
+        cast(fte as decimal(12,2)) as fte,
         cast(_extract_date as date) as extract_date,
         cast(_file_name as string) as source_file_name,
         cast(_content_hash as string) as source_content_hash,

@@ -14,7 +14,7 @@ renamed as (
         cast(programme as string) as programme,
         cast(is_quality_partner as boolean) as is_quality_partner,
         cast(completion_date as date) as completion_date,
-        cast(hours as double) as hours,
+        cast(hours as decimal(9,2)) as hours,
         cast(status as string) as status,
         cast(_extract_date as date) as extract_date,
         cast(_file_name as string) as source_file_name,
