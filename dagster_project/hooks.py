@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import dagster as dg
 
-from .resources import connect_warehouse
+from .resources import connect_warehouse, warehouse_lock
 
 FAILED_RUNS_DDL = """
 create table if not exists ops.failed_runs (
@@ -36,19 +36,25 @@ def record_failed_run(context: dg.HookContext) -> None:
     line = failure_line(context.step_key, exc)
     print(line, file=sys.stderr, flush=True)
     context.log.error(line)
+    path = context.resources.warehouse.resolved_path
     try:
-        con = connect_warehouse(context.resources.warehouse.resolved_path, retries=5)
-        try:
-            con.execute("create schema if not exists ops")
-            con.execute(FAILED_RUNS_DDL)
-            con.execute(
-                "insert into ops.failed_runs values (?, ?, ?, ?, ?, ?, ?)",
-                [context.run_id, context.job_name, context.step_key,
-                 asset_from_step_key(context.step_key),
-                 type(exc).__name__ if exc else None, line,
-                 datetime.now(timezone.utc).replace(tzinfo=None)],
-            )
-        finally:
-            con.close()
+        with warehouse_lock(path, timeout=300):
+            _record(path, context, exc, line)
     except Exception as err:  # recording must never hide the original failure
         context.log.warning(f"could not record the failed run: {err}")
+
+
+def _record(path: str, context: dg.HookContext, exc: BaseException | None, line: str) -> None:
+    con = connect_warehouse(path, retries=5)
+    try:
+        con.execute("create schema if not exists ops")
+        con.execute(FAILED_RUNS_DDL)
+        con.execute(
+            "insert into ops.failed_runs values (?, ?, ?, ?, ?, ?, ?)",
+            [context.run_id, context.job_name, context.step_key,
+             asset_from_step_key(context.step_key),
+             type(exc).__name__ if exc else None, line,
+             datetime.now(timezone.utc).replace(tzinfo=None)],
+        )
+    finally:
+        con.close()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -14,6 +18,59 @@ from .settings import get_settings
 # Every asset that writes the warehouse runs in this pool (limit 1 in dagster.yaml), so
 # concurrent runs queue instead of failing on DuckDB's single-writer file lock.
 DUCKDB_WRITER_POOL = "duckdb_writer"
+
+
+# How long a writer waits for another process to finish with the warehouse.
+LOCK_TIMEOUT_SECONDS = float(60 * 60)
+
+_held: dict[str, tuple[object, int]] = {}
+_held_guard = threading.RLock()
+
+
+@contextmanager
+def warehouse_lock(path: str, timeout: float | None = None) -> Iterator[None]:
+    """Hold `<warehouse>.lock` exclusively, waiting while another process holds it.
+
+    DuckDB lets one process write a file at a time; this lock makes every step of every run
+    (and dbt, and the report's read) take turns, whoever started them, and the operating system
+    releases it when a process dies, so a killed run never leaves it held. Re-entrant within a
+    process."""
+    key = os.path.abspath(path)
+    timeout = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
+    with _held_guard:
+        if key in _held:
+            handle, depth = _held[key]
+            _held[key] = (handle, depth + 1)
+            acquired = False
+        else:
+            acquired = True
+    if acquired:
+        Path(key).parent.mkdir(parents=True, exist_ok=True)
+        handle = open(key + ".lock", "a")  # noqa: SIM115 - held until released below
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    handle.close()
+                    raise TimeoutError(f"waited {timeout:.0f} s for {key}.lock: another run "
+                                       "is still using the warehouse") from None
+                time.sleep(0.2)
+        with _held_guard:
+            _held[key] = (handle, 1)
+    try:
+        yield
+    finally:
+        with _held_guard:
+            handle, depth = _held[key]
+            if depth > 1:
+                _held[key] = (handle, depth - 1)
+            else:
+                del _held[key]
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
 
 
 def connect_warehouse(path: str | None = None, *, retries: int = 20,
@@ -40,12 +97,17 @@ class WarehouseResource(dg.ConfigurableResource):
         return self.path or str(get_settings().warehouse_path)
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        from pathlib import Path
+    def lock(self) -> Iterator[None]:
+        with warehouse_lock(self.resolved_path):
+            yield
 
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.resolved_path).parent.mkdir(parents=True, exist_ok=True)
-        con = connect_warehouse(self.resolved_path)
-        try:
-            yield con
-        finally:
-            con.close()
+        with warehouse_lock(self.resolved_path):
+            con = (duckdb.connect(self.resolved_path, read_only=True) if read_only
+                   else connect_warehouse(self.resolved_path))
+            try:
+                yield con
+            finally:
+                con.close()

@@ -7,7 +7,7 @@ import time
 
 import dagster as dg
 
-from .resources import connect_warehouse
+from .resources import connect_warehouse, warehouse_lock
 from .settings import get_settings
 
 # The default synthetic trust for a first run: the full shape of the trust (3 sites, 18 CSUs,
@@ -43,12 +43,11 @@ def run_main_job(*, full_refresh: bool = False, synthetic: bool = True,
     return result.success
 
 
-def summary(result: dg.ExecuteInProcessResult, seconds: float) -> str:
-    settings = get_settings()
-    lines = ["", "=" * 78,
-             f"Run {result.run_id}: {'SUCCEEDED' if result.success else 'FAILED'} "
-             f"in {seconds:.1f} s", "-" * 78]
-    con = connect_warehouse(str(settings.warehouse_path), retries=5)
+def load_summary(warehouse: str) -> list[str]:
+    """Files and rows per extract, from the load log."""
+    lines = [f"{'extract':<22}{'files':>7}{'rejected':>10}{'skipped':>9}"
+             f"{'rows loaded':>14}{'quarantined':>13}"]
+    con = connect_warehouse(warehouse, retries=5)
     try:
         rows = con.execute("""
             select extract,
@@ -58,15 +57,23 @@ def summary(result: dg.ExecuteInProcessResult, seconds: float) -> str:
                    coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0)
             from raw.load_log
             group by extract order by extract""").fetchall()
-        lines.append(f"{'extract':<22}{'files':>7}{'rejected':>10}{'skipped':>9}"
-                     f"{'rows loaded':>14}{'quarantined':>13}")
-        for extract, loaded, rejected, skipped, rows_loaded, quarantined in rows:
-            lines.append(f"{extract:<22}{loaded:>7}{rejected:>10}{skipped:>9}"
-                         f"{rows_loaded:>14,}{quarantined:>13,}")
     except Exception as exc:  # a summary must never hide the run's own outcome
-        lines.append(f"(no load log yet: {exc.__class__.__name__})")
+        return [f"(no load log yet: {exc.__class__.__name__})"]
     finally:
         con.close()
+    for extract, loaded, rejected, skipped, rows_loaded, quarantined in rows:
+        lines.append(f"{extract:<22}{loaded:>7}{rejected:>10}{skipped:>9}"
+                     f"{rows_loaded:>14,}{quarantined:>13,}")
+    return lines
+
+
+def summary(result: dg.ExecuteInProcessResult, seconds: float) -> str:
+    settings = get_settings()
+    lines = ["", "=" * 78,
+             f"Run {result.run_id}: {'SUCCEEDED' if result.success else 'FAILED'} "
+             f"in {seconds:.1f} s", "-" * 78]
+    with warehouse_lock(str(settings.warehouse_path)):
+        lines += load_summary(str(settings.warehouse_path))
     failed = [e.step_key for e in result.all_events if e.is_step_failure]
     if failed:
         lines.append("-" * 78)

@@ -2,27 +2,12 @@
 
 (No `from __future__ import annotations`: Dagster reads the context annotation at runtime.)"""
 
-import time
-
 import dagster as dg
-import duckdb
 
 from ..resources import WarehouseResource
 from ..settings import get_settings
+from .data import read_published
 from .render import build_report
-
-
-def connect_read_only(path: str, *, retries: int = 20,
-                      wait_seconds: float = 0.5) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-only, waiting while a writer holds the file lock."""
-    for attempt in range(retries + 1):
-        try:
-            return duckdb.connect(path, read_only=True)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or attempt == retries:
-                raise
-            time.sleep(min(wait_seconds * 2**attempt, 10))
-    raise AssertionError("unreachable")
 
 
 @dg.asset(
@@ -38,11 +23,10 @@ def integrated_performance_report(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     report_dir = get_settings().report_dir
-    con = connect_read_only(warehouse.resolved_path)
-    try:
-        result = build_report(con, report_dir)
-    finally:
-        con.close()
+    # Read under the warehouse lock, then render without holding it.
+    with warehouse.connect(read_only=True) as con:
+        published = read_published(con)
+    result = build_report(None, report_dir, published=published)
     for note in result.notes:
         context.log.warning(note)
     context.log.info(f"report written to {result.index_path} in {result.seconds:.1f}s "

@@ -44,12 +44,14 @@ class ReportResult:
 
 def build_report(con: duckdb.DuckDBPyConnection, report_dir: str | Path, *,
                  generated_at: datetime | None = None, png: bool = True,
-                 png_workers: int | None = None) -> ReportResult:
-    """Render the report from the `published` schema reachable through `con` into `report_dir`."""
+                 png_workers: int | None = None, published=None) -> ReportResult:
+    """Render the report from the `published` schema reachable through `con` into `report_dir`
+    (or from `published`, already read with `read_published`, when `con` is None)."""
     started = time.perf_counter()
     generated_at = generated_at or datetime.now().replace(microsecond=0)
     report_dir = Path(report_dir).resolve()
-    model = build_model(read_published(con), as_of=generated_at.date())
+    model = build_model(published if published is not None else read_published(con),
+                        as_of=generated_at.date())
 
     report_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(report_dir)

@@ -65,7 +65,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         warehouse: WarehouseResource,
         config: DbtBuildConfig,
     ):
-        with warehouse_env(warehouse.resolved_path):
+        with warehouse.lock(), warehouse_env(warehouse.resolved_path):
             invocation = dbt.cli(dbt_build_args(config), context=context, raise_on_error=False)
             yield from invocation.stream()
         from ..quality.history import record_dbt_results
