@@ -84,6 +84,40 @@ def test_planted_severe_harm_spike_is_above_the_upper_limit(pipeline_run, level)
     assert spike["point_type"] == "special_cause_concern"
 
 
+def test_sensor_drives_a_run_for_a_new_day_of_incidents(pipeline_run):
+    import datetime as dt
+
+    import dagster as dg
+
+    from dagster_project.definitions import build_definitions
+    from dagster_project.sensors import landing_folder_sensor
+    from dagster_project.synthetic.deliveries import new_day_of_incidents
+
+    from .conftest import environment
+
+    env, _ = pipeline_run
+    with environment(env.variables):
+        defs = build_definitions()
+        seen = dg.build_sensor_context(definitions=defs)
+        landing_folder_sensor(seen)  # the files already loaded
+        new_day_of_incidents(env.landing, dt.date(2026, 11, 1), count=20)
+        context = dg.build_sensor_context(cursor=seen.cursor, definitions=defs)
+        request = landing_folder_sensor(context)
+        assert isinstance(request, dg.RunRequest)
+        assert request.tags["extracts"] == "incidents"
+        result = defs.resolve_job_def("nightly").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), asset_selection=request.asset_selection)
+    assert result.success
+    ran = {e.step_key for e in result.all_events if e.is_step_success}
+    assert "raw__incidents" in ran and "published__tables" in ran
+    assert "raw__mandatory_training" not in ran
+    assert published(env, "select count(*) from marts.fct_incidents "
+                          "where incident_id like 'NEWDAY%'").item() == 20
+    latest = published(env, "select latest_extract_date from published.data_quality "
+                            "where extract = 'incidents'").item()
+    assert latest == dt.date(2026, 11, 1)
+
+
 def test_rerun_gives_the_same_published_tables(pipeline_run):
     env, _ = pipeline_run
     query = "select * from published.{} order by all"
