@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_scorecard_monthly'}}}) }}
 -- Every measure exists at both levels for every period its rules define: no (measure, level,
 -- unit, period) of the grid may be missing from the scorecard, and no extra row may appear.
 with grid as (

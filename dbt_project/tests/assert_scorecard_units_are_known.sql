@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_scorecard_monthly'}}}) }}
 -- Scorecard units are the organisation (its ODS code) or a CSU of dim_csu.
 select scorecard.measure_id, scorecard.level, scorecard.unit_code, scorecard.period
 from {{ ref('fct_scorecard_monthly') }} as scorecard
