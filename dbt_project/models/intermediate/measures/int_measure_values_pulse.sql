@@ -27,17 +27,7 @@ by_csu as (
 
 aggregated as (
 
-    select 'csu' as level, csu_code as unit_code, period, score_sum, answers, respondents
-    from by_csu
-
-    union all
-
-    select 'organisation' as level, organisation.org_code as unit_code, by_csu.period,
-        sum(by_csu.score_sum) as score_sum, sum(by_csu.answers) as answers,
-        sum(by_csu.respondents) as respondents
-    from by_csu
-    cross join organisation
-    group by organisation.org_code, by_csu.period
+    {{ with_organisation_rollup('by_csu', ['score_sum', 'answers', 'respondents']) }}
 
 )
 

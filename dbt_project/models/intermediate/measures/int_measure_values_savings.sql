@@ -27,17 +27,7 @@ by_csu as (
 
 aggregated as (
 
-    select 'csu' as level, csu_code as unit_code, period, actual_gbp, plan_gbp, recurrent_actual_gbp
-    from by_csu
-
-    union all
-
-    select 'organisation' as level, organisation.org_code as unit_code, by_csu.period,
-        sum(by_csu.actual_gbp) as actual_gbp, sum(by_csu.plan_gbp) as plan_gbp,
-        sum(by_csu.recurrent_actual_gbp) as recurrent_actual_gbp
-    from by_csu
-    cross join organisation
-    group by organisation.org_code, by_csu.period
+    {{ with_organisation_rollup('by_csu', ['actual_gbp', 'plan_gbp', 'recurrent_actual_gbp']) }}
 
 )
 
