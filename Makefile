@@ -18,6 +18,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 help:
 	@echo "make run   install everything and run the main job (synthetic trust if data/landing is empty)"
 	@echo "make test  install what tests need and run the test suite"
+	@echo "make setup install and prepare (dbt manifest, DAGSTER_HOME) without running"
 	@echo "make dev   the Dagster UI on http://127.0.0.1:3000"
 	@echo "make clean remove data/, the venv and build artefacts"
 
