@@ -15,13 +15,13 @@ import polars as pl
 
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from . import attribute_chart, xmr
+from .icons import assurance_type, variation_icon
 from .labels import label_points
 
 CHART_KEYS = ["measure_id", "level", "unit_code"]
 ATTRIBUTE_CHARTS = {"p", "pp", "u", "up", "c", "g"}
 # A run chart has no limits; MDC charts such a measure as XmR once it has 12 points.
 RUN_CHART_MIN_POINTS = 12
-DIRECTION_SIGN = {"increase": 1, "decrease": -1}
 
 POINT_COLUMNS = {
     "measure_id": pl.String, "level": pl.String, "unit_code": pl.String,
@@ -117,31 +117,6 @@ def _run_points(series: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _variation_icon(point_type: pl.Expr, direction: pl.Expr) -> pl.Expr:
-    high_low = pl.when(direction == "decrease").then(pl.lit("low")).otherwise(pl.lit("high"))
-    flip = pl.when(direction == "decrease").then(pl.lit("high")).otherwise(pl.lit("low"))
-    return (
-        pl.when(point_type == "special_cause_improvement")
-        .then(pl.lit("improvement_") + high_low)
-        .when(point_type == "special_cause_concern").then(pl.lit("concern_") + flip)
-        .when(point_type == "special_cause_neutral_high").then(pl.lit("neutral_high"))
-        .when(point_type == "special_cause_neutral_low").then(pl.lit("neutral_low"))
-        .otherwise(pl.lit("common_cause"))
-    )
-
-
-def _assurance(target: pl.Expr, lpl: pl.Expr, upl: pl.Expr, direction: pl.Expr) -> pl.Expr:
-    sign = direction.replace_strict(DIRECTION_SIGN, default=0)
-    return (
-        pl.when(target.is_null() | (direction == "neutral")).then(pl.lit(None, pl.String))
-        .when((target > upl) & (sign > 0)).then(pl.lit("consistent_fail"))
-        .when((target > upl) & (sign < 0)).then(pl.lit("consistent_pass"))
-        .when((target < lpl) & (sign > 0)).then(pl.lit("consistent_pass"))
-        .when((target < lpl) & (sign < 0)).then(pl.lit("consistent_fail"))
-        .otherwise(pl.lit("inconsistent"))
-    )
-
-
 def chart_scorecard(
     scorecard: pl.DataFrame, catalogue: pl.DataFrame, rebase_dates: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -234,9 +209,9 @@ def summarise_points(points: pl.DataFrame) -> pl.DataFrame:
             short_group_warning=pl.col("short_group_warning").last(),
         )
         .with_columns(
-            variation_icon=_variation_icon(pl.col("latest_point_type"), pl.col("direction")),
-            assurance_icon=_assurance(pl.col("target"), pl.col("lpl"), pl.col("upl"),
-                                      pl.col("direction")),
+            variation_icon=variation_icon(pl.col("latest_point_type"), pl.col("direction")),
+            # A chart with no target has no assurance, as when xmr is given no target.
+            assurance_icon=assurance_type(pl.col("direction"), pl.col("target").is_not_null()),
         )
         .drop("latest_point_type")
         .sort(CHART_KEYS)

@@ -89,3 +89,11 @@ def test_new_signals_are_those_not_seen_before():
                                 special_cause_flag=pl.lit(True))
     later = detect_new_signals(moved, first, "run3", now)
     assert not later["is_baseline"].any() and later.height > 0
+
+
+def test_constant_series_with_a_target_has_inconsistent_assurance():
+    # Screening leaves no moving range, so the limits are NaN: the target cannot be judged.
+    points, summary = chart_scorecard(scorecard("X01", "csu", "AMS", [5.0] * 14, target=1.0),
+                                      CATALOGUE, NO_REBASE)
+    assert summary["upl"].is_nan().all()
+    assert summary["assurance_icon"].to_list() == ["inconsistent"]
