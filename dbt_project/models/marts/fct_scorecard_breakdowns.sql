@@ -172,13 +172,8 @@ valued as (
         breakdown_rows.*,
         catalogue.multiplier,
         catalogue.default_target,
-        case
-            when breakdown_rows.numerator is null then null
-            when breakdown_rows.denominator is null
-                then breakdown_rows.numerator * catalogue.multiplier
-            else breakdown_rows.numerator * catalogue.multiplier
-                / nullif(breakdown_rows.denominator, 0)
-        end as computed_value
+        {{ measure_value('breakdown_rows.numerator', 'breakdown_rows.denominator', 'catalogue.multiplier') }}
+            as computed_value
     from breakdown_rows
     inner join catalogue
         on breakdown_rows.measure_id = catalogue.measure_id
@@ -197,11 +192,5 @@ select
     cast(computed_value as double) as value,
     cast(coalesce(target, default_target) as double) as target,
     cast(responses as bigint) as responses,
-    cast(
-        case
-            when computed_value is not null then null
-            when denominator = 0 then 'zero_denominator'
-            else 'no_data'
-        end
-    as string) as null_reason
+    cast({{ measure_null_reason('computed_value', 'denominator') }} as string) as null_reason
 from valued

@@ -25,13 +25,8 @@ valued as (
         catalogue.domain,
         catalogue.unit,
         catalogue.frequency,
-        case
-            when measure_values.numerator is null then null
-            when measure_values.denominator is null
-                then measure_values.numerator * catalogue.multiplier
-            else measure_values.numerator * catalogue.multiplier
-                / nullif(measure_values.denominator, 0)
-        end as computed_value
+        {{ measure_value('measure_values.numerator', 'measure_values.denominator', 'catalogue.multiplier') }}
+            as computed_value
     from measure_values
     inner join catalogue
         on measure_values.measure_id = catalogue.measure_id
@@ -53,12 +48,6 @@ select
     cast(unit as string) as unit,
     cast(frequency as string) as frequency,
     cast(responses as bigint) as responses,
-    cast(
-        case
-            when computed_value is not null then null
-            when null_reason is not null then null_reason
-            when denominator = 0 then 'zero_denominator'
-            else 'no_data'
-        end
+    cast({{ measure_null_reason('computed_value', 'denominator', 'null_reason') }}
     as string) as null_reason
 from valued

@@ -11,20 +11,18 @@ organisation as (
 
 ),
 
-activity as (
+activity_by_csu as (
 
-    select 'csu' as level, csu_code as unit_code, activity_month as period,
+    select csu_code, activity_month as period,
         sum(ae_within_4h) as ae_within_4h, sum(ae_attendances) as ae_attendances
     from {{ ref('fct_activity') }}
     group by csu_code, activity_month
 
-    union all
+),
 
-    select 'organisation' as level, organisation.org_code as unit_code, activity.activity_month as period,
-        sum(activity.ae_within_4h) as ae_within_4h, sum(activity.ae_attendances) as ae_attendances
-    from {{ ref('fct_activity') }} as activity
-    cross join organisation
-    group by organisation.org_code, activity.activity_month
+activity as (
+
+    {{ with_organisation_rollup('activity_by_csu', ['ae_within_4h', 'ae_attendances']) }}
 
 )
 

@@ -18,20 +18,17 @@ organisation as (
 
 ),
 
-bed_days as (
+activity_by_csu as (
 
-    select 'csu' as level, csu_code as unit_code, activity_month as period,
-        sum(occupied_bed_days) as occupied_bed_days
+    select csu_code, activity_month as period, sum(occupied_bed_days) as occupied_bed_days
     from {{ ref('fct_activity') }}
     group by csu_code, activity_month
 
-    union all
+),
 
-    select 'organisation' as level, organisation.org_code as unit_code, activity.activity_month as period,
-        sum(activity.occupied_bed_days) as occupied_bed_days
-    from {{ ref('fct_activity') }} as activity
-    cross join organisation
-    group by organisation.org_code, activity.activity_month
+bed_days as (
+
+    {{ with_organisation_rollup('activity_by_csu', ['occupied_bed_days']) }}
 
 )
 
