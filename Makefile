@@ -36,7 +36,9 @@ $(VENV)/.synced-dev: $(UV) pyproject.toml uv.lock
 
 # The dbt manifest is prepared here, so nothing parses dbt when the definitions load.
 dbt_project/target/manifest.json: $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' 2>/dev/null | grep -v -e target/ -e logs/)
-	cd dbt_project && $(VENV)/bin/dbt parse --quiet --profiles-dir . --project-dir .
+	@# parsed against the warehouse path a run uses, so the first run can reuse this parse
+	cd dbt_project && WAREHOUSE_PATH=$(abspath $(or $(WAREHOUSE_PATH),data/warehouse.duckdb)) \
+	  $(VENV)/bin/dbt parse --quiet --profiles-dir . --project-dir .
 
 $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $@

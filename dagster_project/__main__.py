@@ -18,10 +18,15 @@ def main(argv: list[str] | None = None) -> int:
                      help="rebuild every incremental dbt model from scratch")
     run.add_argument("--no-synthetic", action="store_true",
                      help="do not generate synthetic extracts into an empty landing folder")
+    run.add_argument("--extract", action="append", dest="extracts", metavar="NAME",
+                     help="only this extract's ingestion and everything downstream of it "
+                          "(repeatable), as the landing sensor runs new files")
+    run.add_argument("--timings", metavar="FILE",
+                     help="write every step's wall time to FILE (JSON)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     ok = run_main_job(full_refresh=args.full_refresh, synthetic=not args.no_synthetic,
-                      started=started)
+                      started=started, extracts=args.extracts, timings_path=args.timings)
     return 0 if ok else 1
 
 

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from .resources import WarehouseResource
 from .settings import DBT_PROJECT_DIR
@@ -42,6 +41,7 @@ def build_definitions() -> dg.Definitions:
     from .sensors import landing_folder_sensor
     from .spc.assets import spc_tables
     from .transform.assets import build_dbt_assets
+    from .transform.resource import ProjectDbtCliResource
 
     return dg.Definitions(
         assets=[*ingest_assets, build_dbt_assets(), spc_tables, *publish_assets, *report_assets],
@@ -51,7 +51,7 @@ def build_definitions() -> dg.Definitions:
         sensors=[landing_folder_sensor],
         resources={
             "warehouse": WarehouseResource(),
-            "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR),
+            "dbt": ProjectDbtCliResource(project_dir=str(DBT_PROJECT_DIR),
                                   profiles_dir=str(DBT_PROJECT_DIR),
                                   dbt_executable=dbt_executable()),
         },

@@ -73,13 +73,19 @@ def warehouse_lock(path: str, timeout: float | None = None) -> Iterator[None]:
                 handle.close()
 
 
+def duckdb_config() -> dict[str, str | int]:
+    """Settings of every warehouse connection: all cores, and DUCKDB_MEMORY_LIMIT."""
+    return {"threads": os.cpu_count() or 2,
+            "memory_limit": get_settings().duckdb_memory_limit}
+
+
 def connect_warehouse(path: str | None = None, *, retries: int = 20,
                       wait_seconds: float = 0.5) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, waiting with backoff while another process holds its lock."""
     target = path or str(get_settings().warehouse_path)
     for attempt in range(retries + 1):
         try:
-            return duckdb.connect(target, config={"threads": 2})
+            return duckdb.connect(target, config=duckdb_config())
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or attempt == retries:
                 raise
@@ -105,7 +111,8 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.resolved_path).parent.mkdir(parents=True, exist_ok=True)
         with warehouse_lock(self.resolved_path):
-            con = (duckdb.connect(self.resolved_path, read_only=True) if read_only
+            con = (duckdb.connect(self.resolved_path, read_only=True, config=duckdb_config())
+                   if read_only
                    else connect_warehouse(self.resolved_path))
             try:
                 yield con

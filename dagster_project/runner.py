@@ -9,6 +9,7 @@ import dagster as dg
 
 from .resources import connect_warehouse, warehouse_lock
 from .settings import get_settings
+from .timings import StepTiming, run_window, step_timings, write_timings
 
 # The default synthetic trust for a first run: the full shape of the trust (3 sites, 18 CSUs,
 # ~150 wards) over 36 months; see the README for the sizes.
@@ -20,7 +21,10 @@ def landing_is_empty(landing) -> bool:
 
 
 def run_main_job(*, full_refresh: bool = False, synthetic: bool = True,
-                 started: float | None = None) -> bool:
+                 started: float | None = None, extracts: list[str] | None = None,
+                 timings_path: str | None = None) -> bool:
+    """Run the main job; `extracts` narrows it to those ingestion assets and everything
+    downstream of them (what the landing sensor does for new files)."""
     started = time.monotonic() if started is None else started
     settings = get_settings()
     if synthetic and landing_is_empty(settings.landing_dir):
@@ -37,9 +41,19 @@ def run_main_job(*, full_refresh: bool = False, synthetic: bool = True,
     run_config = {"ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}}}
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") \
         else dg.DagsterInstance.ephemeral()
+    selection = None
+    if extracts:
+        from .sensors import assets_to_refresh
+
+        selection = assets_to_refresh(extracts, defs.resolve_asset_graph())
     result = job.execute_in_process(instance=instance, run_config=run_config,
-                                    raise_on_error=False)
-    print(summary(result, time.monotonic() - started))
+                                    raise_on_error=False, asset_selection=selection)
+    timings = step_timings(instance, result.run_id)
+    if timings_path:
+        window = run_window(instance, result.run_id) or (None, None)
+        write_timings(timings_path, timings, run_id=result.run_id, success=result.success,
+                      first_event=window[0], last_event=window[1])
+    print(summary(result, time.monotonic() - started, timings))
     return result.success
 
 
@@ -67,13 +81,27 @@ def load_summary(warehouse: str) -> list[str]:
     return lines
 
 
-def summary(result: dg.ExecuteInProcessResult, seconds: float) -> str:
+def slowest_steps(timings: list[StepTiming], n: int = 5) -> list[str]:
+    by_stage: dict[str, float] = {}
+    for t in timings:
+        by_stage[t.stage] = by_stage.get(t.stage, 0.0) + t.seconds
+    stages = ", ".join(f"{stage} {sec:.1f}s" for stage, sec in
+                       sorted(by_stage.items(), key=lambda kv: -kv[1]))
+    slow = sorted(timings, key=lambda t: -t.seconds)[:n]
+    return [f"Time by stage:  {stages}",
+            "Slowest steps:  " + ", ".join(f"{t.step_key} {t.seconds:.1f}s" for t in slow)]
+
+
+def summary(result: dg.ExecuteInProcessResult, seconds: float,
+            timings: list[StepTiming] = ()) -> str:
     settings = get_settings()
     lines = ["", "=" * 78,
              f"Run {result.run_id}: {'SUCCEEDED' if result.success else 'FAILED'} "
              f"in {seconds:.1f} s", "-" * 78]
     with warehouse_lock(str(settings.warehouse_path)):
         lines += load_summary(str(settings.warehouse_path))
+    if timings:
+        lines += ["-" * 78, *slowest_steps(list(timings))]
     failed = [e.step_key for e in result.all_events if e.is_step_failure]
     if failed:
         lines.append("-" * 78)

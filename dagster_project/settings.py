@@ -28,6 +28,7 @@ class Settings:
     file_stable_seconds: float
     schedule_cron: str
     schedule_timezone: str
+    duckdb_memory_limit: str
 
 
 def get_settings() -> Settings:
@@ -40,4 +41,7 @@ def get_settings() -> Settings:
         file_stable_seconds=float(os.environ.get("FILE_STABLE_SECONDS", "0")),
         schedule_cron=os.environ.get("NIGHTLY_CRON", "0 2 * * *"),
         schedule_timezone=os.environ.get("NIGHTLY_TIMEZONE", "Europe/London"),
+        # DuckDB's own default is 80% of RAM; a cap makes big loads spill to
+        # <warehouse>.tmp instead, so a national run stays well inside a modest machine.
+        duckdb_memory_limit=os.environ.get("DUCKDB_MEMORY_LIMIT", "4GB"),
     )

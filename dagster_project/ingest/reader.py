@@ -32,6 +32,7 @@ import csv
 import io
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -41,6 +42,7 @@ import duckdb
 from ..contracts import Contract
 
 STAGE_TABLE = "_ingest_stage"
+UNNUMBERED = "_unnumbered"
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -58,6 +60,10 @@ class ReadResult:
     rows_in: int
     notes: list[str] = field(default_factory=list)  # warnings for the load log message
     columns_present: tuple[str, ...] = ()
+    # to run once the staged rows are no longer needed (a converted copy of the file)
+    cleanup: list[Callable[[], None]] = field(default_factory=list)
+    content_hash: str | None = None  # when the reader hashed the bytes on its way through
+    unnumbered: str | None = None  # the staged rows in file order without `_row_number`
 
 
 def sql_string(value: str) -> str:
@@ -132,18 +138,98 @@ def _stage_select(contract: Contract, mapping: dict[str, str]) -> str:
 
 # --- CSV ----------------------------------------------------------------------------------
 
-def decode_csv_bytes(file: str, data: bytes) -> tuple[str, list[str], bool]:
-    """(text, notes, rewritten): the file as text; `rewritten` if it differs from the bytes."""
-    if not data:
-        raise FileRejected(file, "empty file (0 bytes)")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+CHUNK = 1 << 24  # 16 MiB: files are checked and hashed a chunk at a time, never held whole
+
+
+@dataclass
+class CsvInspection:
+    """What one streaming pass over a CSV file's bytes found (see `inspect_csv`)."""
+    content_hash: str
+    header: list[str]
+    utf8: bool  # valid UTF-8 throughout (else it is read as Windows-1252)
+    bom: bool
+    rejection: str | None = None  # why the file cannot be read at all
+
+
+def _reject_binary(file: str, sample: bytes) -> None:
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRejected(file, "UTF-16 encoded; expected UTF-8 text")
-    if b"\x00" in data:
+    if b"\x00" in sample:
         raise FileRejected(file, "binary content (NUL bytes): not a CSV text file")
-    sample = data[:65536]
     controls = sum(sample.count(bytes([b])) for b in range(1, 32) if b not in (9, 10, 13))
     if controls > max(2, len(sample) // 100):
         raise FileRejected(file, "binary content (control bytes): not a CSV text file")
+
+
+def inspect_csv(path: Path) -> CsvInspection:
+    """One pass over the file in chunks: its sha256, whether it is valid UTF-8 (ASCII chunks
+    pass at memory speed; from the first other byte, an incremental decoder, so a character
+    split across chunks is fine), binary content, and the header line.
+    Memory stays at one chunk whatever the file's size. A file that cannot be read at all gets
+    `rejection`, and still its hash (the load log records both)."""
+    import codecs
+    import hashlib
+
+    file = path.name
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, ascii_so_far, first, size, rejection = True, True, b"", 0, None
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            if rejection:
+                continue
+            try:
+                if not first:
+                    first = chunk[:65536]
+                    _reject_binary(file, first)
+                if b"\x00" in chunk:
+                    raise FileRejected(file, "binary content (NUL bytes): not a CSV text file")
+            except FileRejected as exc:
+                rejection = exc.reason
+                continue
+            size += len(chunk)
+            if utf8 and not (ascii_so_far and chunk.isascii()):
+                ascii_so_far = False  # decoded from here on: a character may span chunks
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8 and not rejection:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    if size == 0 and not rejection:
+        rejection = "empty file (0 bytes)"
+    bom = first.startswith(UTF8_BOM)
+    head = first[len(UTF8_BOM):] if bom else first
+    text = head.decode("utf-8" if utf8 else "cp1252", errors="replace")
+    if not rejection and not text.strip() and size <= len(first):
+        rejection = "empty file (no header row)"
+    header = next(csv.reader(io.StringIO(text)), []) if not rejection else []
+    return CsvInspection(digest.hexdigest(), header, utf8, bom, rejection)
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, a chunk at a time."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def decode_csv_bytes(file: str, data: bytes) -> tuple[str, list[str], bool]:
+    """(text, notes, rewritten): the file as text; `rewritten` if it differs from the bytes.
+    Used only for the few files DuckDB cannot read as they are (a BOM, Windows-1252)."""
+    if not data:
+        raise FileRejected(file, "empty file (0 bytes)")
+    _reject_binary(file, data[:65536])
+    if b"\x00" in data:
+        raise FileRejected(file, "binary content (NUL bytes): not a CSV text file")
     notes: list[str] = []
     rewritten = False
     if data.startswith(UTF8_BOM):
@@ -168,10 +254,21 @@ def decode_csv_bytes(file: str, data: bytes) -> tuple[str, list[str], bool]:
     return text, notes, rewritten
 
 
-def _csv_error_reason(text: str, error: str) -> str:
+def _last_line_number(path: Path) -> int:
+    """The number of the file's last non-blank line (1 = the header)."""
+    lines, tail = 0, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            lines += chunk.count(b"\n")
+            tail = (tail + chunk)[-65536:]
+    trailing = len(tail) - len(tail.rstrip())
+    return lines + 1 - tail[len(tail) - trailing:].count(b"\n")
+
+
+def csv_error_reason(error: str, last_line: int) -> str:
+    """A one-line reason for DuckDB's CSV error; `last_line` is the file's last line number."""
     line_m = re.search(r"Line:\s*(\d+)", error)
     line = int(line_m.group(1)) if line_m else None
-    last_line = text.rstrip().count("\n") + 1
     cols = re.search(r"Expected Number of Columns:\s*(\d+)\s*Found:\s*(\d+)", error)
     where = f"line {line}" if line else "a line"
     if cols:
@@ -192,38 +289,64 @@ def _csv_error_reason(text: str, error: str) -> str:
     return f"not a readable CSV ({first})"
 
 
-def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, contract: Contract,
-             table: str = STAGE_TABLE) -> ReadResult:
+def _csv_source(path: Path, n_columns: int) -> str:
+    positional = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns)) + "}"
+    return (f"read_csv({sql_string(str(path))}, delim=',', quote='\"', escape='\"', "
+            f"header=true, auto_detect=false, columns={positional}, strict_mode=true, "
+            f"null_padding=false, ignore_errors=false)")
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
+             contract: Contract, table: str = STAGE_TABLE,
+             inspection: CsvInspection | None = None) -> ReadResult:
+    """Stage a CSV as a VIEW over DuckDB's reader: the file is parsed when validation reads it,
+    once, rather than copied into a table first. The structure is checked up front with a
+    counting scan, so a ragged or cut-off file is rejected before anything is written.
+
+    A file DuckDB cannot read as it is (a byte-order mark, Windows-1252 text) is converted into
+    a UTF-8 copy that the view reads; `ReadResult.cleanup` removes it."""
     file = path.name
-    text, notes, rewritten = decode_csv_bytes(file, data)
-    header = next(csv.reader(io.StringIO(text[:1_000_000])), [])
+    if inspection is None and data is None:
+        inspection = inspect_csv(path)
+    if inspection is not None and inspection.rejection:
+        raise FileRejected(file, inspection.rejection)
+    notes: list[str] = []
+    source = path
+    cleanup: list[Callable[[], None]] = []
+    if inspection is not None and inspection.utf8 and not inspection.bom:
+        header, last_line = inspection.header, None
+    else:
+        text, notes, rewritten = decode_csv_bytes(file, path.read_bytes() if data is None
+                                                  else data)
+        header = next(csv.reader(io.StringIO(text[:1_000_000])), [])
+        last_line = text.rstrip().count("\n") + 1
+        if rewritten:
+            tmpdir = tempfile.TemporaryDirectory(prefix="ingest_")
+            source = Path(tmpdir.name) / file
+            source.write_text(text, encoding="utf-8")
+            cleanup.append(tmpdir.cleanup)
+        del text
     mapping, header_notes = map_header(file, header, contract)
     notes.extend(header_notes)
-
-    positional = {f"c{i}": "VARCHAR" for i in range(len(header))}
-    columns_sql = "{" + ", ".join(f"{sql_string(k)}: 'VARCHAR'" for k in positional) + "}"
-    tmpdir = None
-    source = path
-    if rewritten:
-        tmpdir = tempfile.TemporaryDirectory(prefix="ingest_")
-        source = Path(tmpdir.name) / file
-        source.write_text(text, encoding="utf-8")
+    src = _csv_source(source, len(header))
     try:
-        select = _stage_select(contract, {name: f"c{i}" for name, i in mapping.items()})
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS "
-            f"SELECT row_number() OVER () AS _row_number, {select} "
-            f"FROM read_csv({sql_string(str(source))}, delim=',', quote='\"', escape='\"', "
-            f"header=true, auto_detect=false, columns={columns_sql}, strict_mode=true, "
-            f"null_padding=false, ignore_errors=false)"
-        )
+        rows_in = con.execute(f"SELECT count(*) FROM {src}").fetchall()[0][0]
     except duckdb.Error as exc:
-        raise FileRejected(file, _csv_error_reason(text, str(exc))) from None
-    finally:
-        if tmpdir is not None:
-            tmpdir.cleanup()
-    rows_in = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    return ReadResult(rows_in, notes, tuple(mapping))
+        for step in cleanup:
+            step()
+        if last_line is None:  # counted only now: a cut-off last line is named as such
+            last_line = _last_line_number(path)
+        raise FileRejected(file, csv_error_reason(str(exc), last_line)) from None
+    select = _stage_select(contract, {name: f"c{i}" for name, i in mapping.items()})
+    # Two views of the file: numbered (row_number() over a scan runs on one thread, so only the
+    # few failing rows' values are looked up through it) and unnumbered (read in parallel, in
+    # file order; validation numbers its rows by position).
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS "
+                f"SELECT row_number() OVER () AS _row_number, {select} FROM {src}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table}{UNNUMBERED} AS SELECT {select} FROM {src}")
+    return ReadResult(rows_in, notes, tuple(mapping), cleanup=cleanup,
+                      content_hash=inspection.content_hash if inspection else None,
+                      unnumbered=f"{table}{UNNUMBERED}")
 
 
 # --- Parquet ------------------------------------------------------------------------------
@@ -322,12 +445,15 @@ READERS = {"csv": read_csv, "parquet": read_parquet, "xlsx": read_xlsx}
 
 def read_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, *,
               fmt: str | None = None, data: bytes | None = None,
-              table: str = STAGE_TABLE) -> ReadResult:
-    """Stage `path` into temp table `table` (see module doc); raise FileRejected if unreadable."""
+              table: str = STAGE_TABLE, inspection: CsvInspection | None = None) -> ReadResult:
+    """Stage `path` as temp relation `table` (see module doc); raise FileRejected if unreadable.
+    A CSV is streamed from disk (`inspection`: its bytes already inspected by `inspect_csv`)."""
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in READERS:
         raise FileRejected(path.name, f"unsupported format {fmt!r}")
-    if data is None:
+    if fmt == "csv":
+        return read_csv(con, path, data, contract, table, inspection=inspection)
+    if data is None:  # Parquet and XLSX deliveries are small
         data = path.read_bytes()
     return READERS[fmt](con, path, data, contract, table)

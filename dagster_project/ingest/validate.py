@@ -59,6 +59,7 @@ from ..contracts import Column, Contract
 from .reader import STAGE_TABLE, quote_ident, sql_string
 
 TYPED_TABLE = "_ingest_typed"
+POSITIONAL = "_positional"
 FAIL_TABLE = "_ingest_failures"
 
 INT_RE = r"[+-]?\d+(\.0*)?"
@@ -158,17 +159,35 @@ def _numeric_expression(col: Column) -> str:
     return f"CASE WHEN {_regex(t, pattern)} THEN try_cast({t} AS DOUBLE) END"
 
 
-def typed_sql(contract: Contract, extract_date: date, stage: str, typed: str) -> str:
-    trims = [f"NULLIF(trim({quote_ident(c.name)}, ' ' || chr(9) || chr(13) || chr(10)), '') "
-             f"AS {_txt(c.name)}" for c in contract.columns]
-    outs = [f"{typed_expression(c)} AS {quote_ident(c.name)}" for c in contract.columns]
-    outs += [f"{_numeric_expression(c)} AS {_num(c.name)}"
-             for c in contract.columns if c.type in ("int", "decimal")]
-    outs += [_txt(c.name) for c in contract.columns]
+def trimmed_sql(column: str) -> str:
+    """The cell with blanks (space, tab, CR, LF) trimmed, empty -> null. Only a value that starts
+    or ends with a blank is trimmed: most do not, and trim() with a character list is about four
+    times slower than this test."""
+    q = quote_ident(column)
+    return (f"CASE WHEN ascii({q}) > 32 AND ascii({q}[-1]) > 32 THEN {q} "
+            f"ELSE NULLIF(trim({q}, ' ' || chr(9) || chr(13) || chr(10)), '') END")
+
+
+def typed_sql(contract: Contract, extract_date: date, stage: str, typed: str,
+              numbered: bool = True) -> str:
+    """ONE scan of the staged text: trim, parse and check every cell, and keep the typed values
+    with `_flags`, the comma-separated ids of the row checks the row fails ('' if none).
+    `numbered=False`: the stage has no `_row_number` (the rows are in file order and numbered
+    by their position in `typed`, see `validate`)."""
+    trims = [f"{trimmed_sql(c.name)} AS {_txt(c.name)}" for c in contract.columns]
+    parsed = [f"{typed_expression(c)} AS {quote_ident(c.name)}" for c in contract.columns]
+    parsed += [f"{_numeric_expression(c)} AS {_num(c.name)}"
+               for c in contract.columns if c.type in ("int", "decimal")]
+    parsed += [_txt(c.name) for c in contract.columns]
+    checks = row_checks(contract)
+    flags = ", ".join(f"CASE WHEN {cond} THEN '{i}' END" for i, (_, _, cond) in enumerate(checks))
+    outs = ", ".join(quote_ident(c.name) for c in contract.columns)
+    number = "_row_number, " if numbered else ""
     return (f"CREATE OR REPLACE TEMP TABLE {typed} AS "
-            f"SELECT _row_number, DATE {sql_string(extract_date.isoformat())} AS _extract_date, "
-            f"{', '.join(outs)} "
-            f"FROM (SELECT _row_number, {', '.join(trims)} FROM {stage})")
+            f"SELECT {number}_extract_date, {outs}, concat_ws(',', {flags}) AS _flags "
+            f"FROM (SELECT {number}DATE {sql_string(extract_date.isoformat())} AS _extract_date, "
+            f"{', '.join(parsed)} "
+            f"FROM (SELECT {number}{', '.join(trims)} FROM {stage}))")
 
 
 Check = tuple[str, str, str]  # (column reported, rule, SQL condition over `typed` that fails)
@@ -221,14 +240,11 @@ def row_checks(contract: Contract) -> list[Check]:
 
 
 def _checks_branch(checks: list[Check], typed: str) -> str:
-    """All row checks in ONE scan: each row gets the comma-separated ids of the checks it fails
-    (empty for a clean row), and only failing rows are unnested and named."""
-    flags = ", ".join(f"CASE WHEN {cond} THEN '{i}' END" for i, (_, _, cond) in enumerate(checks))
+    """The failing rows' check ids (stored by the typed scan), unnested and named."""
     names = ", ".join(f"({i}, {sql_string(col)}, {sql_string(rule)})"
                       for i, (col, rule, _) in enumerate(checks))
     return (f"SELECT c._row_number, m.column_name, m.rule, NULL::VARCHAR AS value FROM ("
-            f"SELECT _row_number, unnest(string_split(_flags, ',')) AS _id FROM ("
-            f"SELECT _row_number, concat_ws(',', {flags}) AS _flags FROM {typed}) "
+            f"SELECT _row_number, unnest(string_split(_flags, ',')) AS _id FROM {typed} "
             f"WHERE _flags <> '') c "
             f"JOIN (VALUES {names}) m(id, column_name, rule) ON m.id = CAST(c._id AS INTEGER)")
 
@@ -257,36 +273,54 @@ def failures_sql(contract: Contract, typed: str) -> str:
             f"WHERE r.{quote_ident(ref.to_column)} = v.{q})")
     keys = [quote_ident(k) for k in contract.key]
     key_list = ", ".join(keys)
-    value = " || '|' || ".join(f"CAST({k} AS VARCHAR)" for k in keys)
+    value = " || '|' || ".join(f"CAST(v.{k} AS VARCHAR)" for k in keys)
+    # the shared keys by aggregation (cheaper than a window over every row), then their rows
     branches.append(
-        f"SELECT _row_number, {sql_string(','.join(contract.key))} AS column_name, "
-        f"'duplicate_key' AS rule, {value} AS value FROM ("
-        f"SELECT _row_number, {key_list}, count(*) OVER (PARTITION BY {key_list}) AS _n "
-        f"FROM {typed} WHERE {' AND '.join(f'{k} IS NOT NULL' for k in keys)}) WHERE _n > 1")
+        f"SELECT v._row_number, {sql_string(','.join(contract.key))} AS column_name, "
+        f"'duplicate_key' AS rule, {value} AS value FROM {typed} v SEMI JOIN ("
+        f"SELECT {key_list} FROM {typed} WHERE {' AND '.join(f'{k} IS NOT NULL' for k in keys)} "
+        f"GROUP BY {key_list} HAVING count(*) > 1) d ON "
+        + " AND ".join(f"v.{k} = d.{k}" for k in keys))
     return "\nUNION ALL\n".join(branches)
 
 
-def failures_table_sql(contract: Contract, stage: str, typed: str, failures: str) -> str:
+def failure_values_sql(contract: Contract, stage: str, unvalued: str, failures: str) -> str:
     """The failures with their values: the cell as it was in the file (from the stage), or the
-    joined key values for duplicate_key."""
+    joined key values for duplicate_key. Run only when something failed: for a CSV the stage is
+    a view, so this parses the file a second time."""
     cell = " ".join(f"WHEN {sql_string(c.name)} THEN s.{quote_ident(c.name)}"
                     for c in contract.columns)
     return (f"CREATE OR REPLACE TEMP TABLE {failures} AS "
             f"SELECT f._row_number, f.column_name, f.rule, "
             f"coalesce(f.value, CASE f.column_name {cell} END) AS value "
-            f"FROM ({failures_sql(contract, typed)}) f "
-            f"JOIN {stage} s ON s._row_number = f._row_number")
+            f"FROM {unvalued} f JOIN (SELECT * FROM {stage} WHERE _row_number IN "
+            f"(SELECT _row_number FROM {unvalued})) s ON s._row_number = f._row_number")
 
 
 def validate(con: duckdb.DuckDBPyConnection, contract: Contract, extract_date: date, *,
              stage: str = STAGE_TABLE, typed: str = TYPED_TABLE,
-             failures: str = FAIL_TABLE) -> ValidationResult:
-    """Build temp tables `typed` and `failures` (_row_number, column_name, rule, value)."""
-    con.execute(typed_sql(contract, extract_date, stage, typed))
-    con.execute(failures_table_sql(contract, stage, typed, failures))
-    rows_in = con.execute(f"SELECT count(*) FROM {typed}").fetchone()[0]
+             failures: str = FAIL_TABLE, scan: str | None = None) -> ValidationResult:
+    """Build temp relations `typed` and `failures` (_row_number, column_name, rule, value).
+
+    `scan`: the stage's rows in file order without `_row_number`, read instead of `stage` by
+    the typed scan (it runs in parallel; numbering rows as they are read runs on one thread)."""
+    unvalued = f"{failures}_unvalued"
+    if scan is None:
+        con.execute(typed_sql(contract, extract_date, stage, typed))
+    else:
+        # The scan is in file order without numbers: a new table's rowid is its insertion
+        # position, and DuckDB preserves insertion order, so row n of the file is rowid n - 1.
+        con.execute(typed_sql(contract, extract_date, scan, f"{typed}{POSITIONAL}",
+                              numbered=False))
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {typed} AS "
+                    f"SELECT rowid + 1 AS _row_number, * FROM {typed}{POSITIONAL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {unvalued} AS {failures_sql(contract, typed)}")
     n_fail, n_rows = con.execute(
-        f"SELECT count(*), count(DISTINCT _row_number) FROM {failures}").fetchone()
+        f"SELECT count(*), count(DISTINCT _row_number) FROM {unvalued}").fetchall()[0]
+    con.execute(failure_values_sql(contract, stage, unvalued, failures) if n_fail else
+                f"CREATE OR REPLACE TEMP TABLE {failures} AS SELECT * FROM {unvalued}")
+    con.execute(f"DROP TABLE {unvalued}")
+    rows_in = con.execute(f"SELECT count(*) FROM {typed}").fetchall()[0][0]
     return ValidationResult(rows_in=rows_in, rows_quarantined=n_rows, failures=n_fail)
 
 
@@ -296,5 +330,5 @@ def clean_rows_sql(contract: Contract, typed: str = TYPED_TABLE,
     `_row_number`, in file order."""
     cols = ", ".join(f"v.{quote_ident(c.name)}" for c in contract.columns)
     return (f"SELECT {cols}, v._extract_date, v._row_number FROM {typed} v "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {failures} f WHERE f._row_number = v._row_number) "
-            f"ORDER BY v._row_number")
+            f"WHERE v._flags = '' AND NOT EXISTS "
+            f"(SELECT 1 FROM {failures} f WHERE f._row_number = v._row_number)")

@@ -47,6 +47,7 @@ import json
 import logging
 import math
 import os
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -159,9 +160,18 @@ def _default_name(exp: dict) -> str:
 
 # ------------------------------------------------------------------------------------------- GX
 
+_GX_LOCK = threading.Lock()
+
+
+def gx_context():
+    """One quiet, ephemeral GX context per process (no analytics, no progress bars); built once,
+    also when the background warm-up (warm_up.py) and a check ask at the same time."""
+    with _GX_LOCK:
+        return _build_gx_context()
+
+
 @cache
-def _gx_context():
-    """One quiet, ephemeral GX context per process (no analytics, no progress bars)."""
+def _build_gx_context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("GE_USAGE_STATS", "False")
     for name in ("great_expectations", "great_expectations.core", "great_expectations.validator"):
@@ -186,7 +196,7 @@ def _gx_context():
 
 
 def _validate(df, expectations: list[dict], parameters: dict) -> list:
-    gx, batch_def = _gx_context()
+    gx, batch_def = gx_context()
     suite = gx.ExpectationSuite(name="runtime", expectations=copy.deepcopy(expectations))
     batch = batch_def.get_batch(batch_parameters={"dataframe": df})
     result = batch.validate(

@@ -3,8 +3,10 @@
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -12,6 +14,8 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from .project import dbt_project
 from .translator import ProjectDbtTranslator
+
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
 class DbtBuildConfig(dg.Config):
@@ -44,6 +48,23 @@ def warehouse_env(path: str) -> Iterator[None]:
             os.environ["WAREHOUSE_PATH"] = previous
 
 
+def keep_partial_parse(run_target: Path, project_dir: Path) -> None:
+    """Keep this run's parse state where the next run's dbt invocation copies it from.
+
+    dagster-dbt gives each run its own target folder and seeds it with
+    `<project>/target/partial_parse.msgpack`; dbt discards that state when the profile differs
+    (a different WAREHOUSE_PATH), and parses everything again: seconds on every run. Copying the
+    state back means only the first run against a warehouse pays for a full parse."""
+    produced = Path(run_target) / PARTIAL_PARSE_FILE
+    if not produced.exists():
+        return
+    target = Path(project_dir) / "target"
+    target.mkdir(parents=True, exist_ok=True)
+    temporary = target / f".{PARTIAL_PARSE_FILE}.{os.getpid()}"
+    shutil.copyfile(produced, temporary)
+    os.replace(temporary, target / PARTIAL_PARSE_FILE)  # atomic: a reader never sees half
+
+
 def build_dbt_assets() -> dg.AssetsDefinition:
     project = dbt_project()
     if not project.manifest_path.exists():
@@ -70,6 +91,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             yield from invocation.stream()
         from ..quality.history import record_dbt_results
 
+        keep_partial_parse(invocation.target_path, dbt_project().project_dir)
         run_results = invocation.target_path / "run_results.json"
         if run_results.exists():
             with warehouse.connect() as con:
