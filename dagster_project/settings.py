@@ -29,6 +29,7 @@ class Settings:
     schedule_cron: str
     schedule_timezone: str
     duckdb_memory_limit: str
+    report_org_code: str | None
 
 
 def get_settings() -> Settings:
@@ -44,4 +45,6 @@ def get_settings() -> Settings:
         # DuckDB's own default is 80% of RAM; a cap makes big loads spill to
         # <warehouse>.tmp instead, so a national run stays well inside a modest machine.
         duckdb_memory_limit=os.environ.get("DUCKDB_MEMORY_LIMIT", "4GB"),
+        # the organisation the HTML report is for, when the warehouse holds several
+        report_org_code=os.environ.get("REPORT_ORG_CODE") or None,
     )

@@ -56,7 +56,7 @@ from .reader import (
     read_file,
 )
 from .validate import (
-    FAIL_TABLE, POSITIONAL, TYPED_TABLE, check_references_loaded, clean_rows_sql, validate,
+    FAIL_TABLE, TYPED_TABLE, check_references_loaded, clean_rows_sql, validate,
 )
 
 log = logging.getLogger(__name__)
@@ -218,8 +218,8 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     kinds = dict(con.execute(
         "SELECT table_name, table_type FROM information_schema.tables "
         "WHERE table_catalog = 'temp'").fetchall())
-    for t in (TYPED_TABLE, f"{TYPED_TABLE}{POSITIONAL}", STAGE_TABLE, f"{STAGE_TABLE}{UNNUMBERED}",
-              FAIL_TABLE, f"{FAIL_TABLE}_unvalued"):
+    for t in (TYPED_TABLE, STAGE_TABLE, f"{STAGE_TABLE}{UNNUMBERED}", FAIL_TABLE,
+              f"{FAIL_TABLE}_unvalued"):
         if t in kinds:
             kind = "VIEW" if kinds[t] == "VIEW" else "TABLE"
             con.execute(f"DROP {kind} IF EXISTS temp.main.{t}")
@@ -244,10 +244,10 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Landed
     read = None
     try:
         # Reading and validating write only temp relations, before the transaction: inside
-        # one, a new table's rowids are not its row positions (validation numbers rows by them).
+        # one, a new table's rowids are not its row positions (the stage numbers rows by them).
         try:
             read = read_file(con, landed.path, contract, fmt=landed.fmt, inspection=inspection)
-            checked = validate(con, contract, d, scan=read.unnumbered)
+            checked = validate(con, contract, d)
         except FileRejected as exc:
             result = FileResult(landed.name, d, content_hash, REJECTED, 0, 0, 0, str(exc),
                                 time.perf_counter() - t0)

@@ -63,7 +63,6 @@ class ReadResult:
     # to run once the staged rows are no longer needed (a converted copy of the file)
     cleanup: list[Callable[[], None]] = field(default_factory=list)
     content_hash: str | None = None  # when the reader hashed the bytes on its way through
-    unnumbered: str | None = None  # the staged rows in file order without `_row_number`
 
 
 def sql_string(value: str) -> str:
@@ -299,9 +298,9 @@ def _csv_source(path: Path, n_columns: int) -> str:
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
              contract: Contract, table: str = STAGE_TABLE,
              inspection: CsvInspection | None = None) -> ReadResult:
-    """Stage a CSV as a VIEW over DuckDB's reader: the file is parsed when validation reads it,
-    once, rather than copied into a table first. The structure is checked up front with a
-    counting scan, so a ragged or cut-off file is rejected before anything is written.
+    """Stage a CSV: DuckDB's parallel reader straight into a temp table of text (no Python
+    decoding, no row-numbering window), numbered by a view. A ragged or cut-off file fails
+    that scan and is rejected before anything is written.
 
     A file DuckDB cannot read as it is (a byte-order mark, Windows-1252 text) is converted into
     a UTF-8 copy that the view reads; `ReadResult.cleanup` removes it."""
@@ -329,24 +328,23 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
     mapping, header_notes = map_header(file, header, contract)
     notes.extend(header_notes)
     src = _csv_source(source, len(header))
+    select = _stage_select(contract, {name: f"c{i}" for name, i in mapping.items()})
     try:
-        rows_in = con.execute(f"SELECT count(*) FROM {src}").fetchall()[0][0]
+        # A plain scan into a table keeps the file's order (DuckDB preserves insertion order)
+        # while reading in parallel; each row's number is then its rowid, read with the row, so
+        # no later plan can shuffle the numbers (row_number() over a scan runs on one thread).
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}{UNNUMBERED} AS "
+                    f"SELECT {select} FROM {src}")
     except duckdb.Error as exc:
         for step in cleanup:
             step()
-        if last_line is None:  # counted only now: a cut-off last line is named as such
-            last_line = _last_line_number(path)
-        raise FileRejected(file, csv_error_reason(str(exc), last_line)) from None
-    select = _stage_select(contract, {name: f"c{i}" for name, i in mapping.items()})
-    # Two views of the file: numbered (row_number() over a scan runs on one thread, so only the
-    # few failing rows' values are looked up through it) and unnumbered (read in parallel, in
-    # file order; validation numbers its rows by position).
+        lines = last_line if last_line is not None else _last_line_number(source)
+        raise FileRejected(file, csv_error_reason(str(exc), lines)) from None
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS "
-                f"SELECT row_number() OVER () AS _row_number, {select} FROM {src}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table}{UNNUMBERED} AS SELECT {select} FROM {src}")
+                f"SELECT rowid + 1 AS _row_number, * FROM {table}{UNNUMBERED}")
+    rows_in = con.execute(f"SELECT count(*) FROM {table}{UNNUMBERED}").fetchall()[0][0]
     return ReadResult(rows_in, notes, tuple(mapping), cleanup=cleanup,
-                      content_hash=inspection.content_hash if inspection else None,
-                      unnumbered=f"{table}{UNNUMBERED}")
+                      content_hash=inspection.content_hash if inspection else None)
 
 
 # --- Parquet ------------------------------------------------------------------------------

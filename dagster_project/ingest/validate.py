@@ -59,7 +59,6 @@ from ..contracts import Column, Contract
 from .reader import STAGE_TABLE, quote_ident, sql_string
 
 TYPED_TABLE = "_ingest_typed"
-POSITIONAL = "_positional"
 FAIL_TABLE = "_ingest_failures"
 
 INT_RE = r"[+-]?\d+(\.0*)?"
@@ -168,12 +167,9 @@ def trimmed_sql(column: str) -> str:
             f"ELSE NULLIF(trim({q}, ' ' || chr(9) || chr(13) || chr(10)), '') END")
 
 
-def typed_sql(contract: Contract, extract_date: date, stage: str, typed: str,
-              numbered: bool = True) -> str:
+def typed_sql(contract: Contract, extract_date: date, stage: str, typed: str) -> str:
     """ONE scan of the staged text: trim, parse and check every cell, and keep the typed values
-    with `_flags`, the comma-separated ids of the row checks the row fails ('' if none).
-    `numbered=False`: the stage has no `_row_number` (the rows are in file order and numbered
-    by their position in `typed`, see `validate`)."""
+    with `_flags`, the comma-separated ids of the row checks the row fails ('' if none)."""
     trims = [f"{trimmed_sql(c.name)} AS {_txt(c.name)}" for c in contract.columns]
     parsed = [f"{typed_expression(c)} AS {quote_ident(c.name)}" for c in contract.columns]
     parsed += [f"{_numeric_expression(c)} AS {_num(c.name)}"
@@ -182,12 +178,11 @@ def typed_sql(contract: Contract, extract_date: date, stage: str, typed: str,
     checks = row_checks(contract)
     flags = ", ".join(f"CASE WHEN {cond} THEN '{i}' END" for i, (_, _, cond) in enumerate(checks))
     outs = ", ".join(quote_ident(c.name) for c in contract.columns)
-    number = "_row_number, " if numbered else ""
     return (f"CREATE OR REPLACE TEMP TABLE {typed} AS "
-            f"SELECT {number}_extract_date, {outs}, concat_ws(',', {flags}) AS _flags "
-            f"FROM (SELECT {number}DATE {sql_string(extract_date.isoformat())} AS _extract_date, "
-            f"{', '.join(parsed)} "
-            f"FROM (SELECT {number}{', '.join(trims)} FROM {stage}))")
+            f"SELECT _row_number, _extract_date, {outs}, concat_ws(',', {flags}) AS _flags "
+            f"FROM (SELECT _row_number, "
+            f"DATE {sql_string(extract_date.isoformat())} AS _extract_date, {', '.join(parsed)} "
+            f"FROM (SELECT _row_number, {', '.join(trims)} FROM {stage}))")
 
 
 Check = tuple[str, str, str]  # (column reported, rule, SQL condition over `typed` that fails)
@@ -299,21 +294,10 @@ def failure_values_sql(contract: Contract, stage: str, unvalued: str, failures: 
 
 def validate(con: duckdb.DuckDBPyConnection, contract: Contract, extract_date: date, *,
              stage: str = STAGE_TABLE, typed: str = TYPED_TABLE,
-             failures: str = FAIL_TABLE, scan: str | None = None) -> ValidationResult:
-    """Build temp relations `typed` and `failures` (_row_number, column_name, rule, value).
-
-    `scan`: the stage's rows in file order without `_row_number`, read instead of `stage` by
-    the typed scan (it runs in parallel; numbering rows as they are read runs on one thread)."""
+             failures: str = FAIL_TABLE) -> ValidationResult:
+    """Build temp tables `typed` and `failures` (_row_number, column_name, rule, value)."""
     unvalued = f"{failures}_unvalued"
-    if scan is None:
-        con.execute(typed_sql(contract, extract_date, stage, typed))
-    else:
-        # The scan is in file order without numbers: a new table's rowid is its insertion
-        # position, and DuckDB preserves insertion order, so row n of the file is rowid n - 1.
-        con.execute(typed_sql(contract, extract_date, scan, f"{typed}{POSITIONAL}",
-                              numbered=False))
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {typed} AS "
-                    f"SELECT rowid + 1 AS _row_number, * FROM {typed}{POSITIONAL}")
+    con.execute(typed_sql(contract, extract_date, stage, typed))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {unvalued} AS {failures_sql(contract, typed)}")
     n_fail, n_rows = con.execute(
         f"SELECT count(*), count(DISTINCT _row_number) FROM {unvalued}").fetchall()[0]

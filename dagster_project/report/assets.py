@@ -6,7 +6,7 @@ import dagster as dg
 
 from ..resources import WarehouseResource
 from ..settings import get_settings
-from .data import read_published
+from .data import for_organisation, read_published
 from .render import build_report
 
 
@@ -25,7 +25,7 @@ def integrated_performance_report(
     report_dir = get_settings().report_dir
     # Read under the warehouse lock, then render without holding it.
     with warehouse.connect(read_only=True) as con:
-        published = read_published(con)
+        published = for_organisation(read_published(con), get_settings().report_org_code)
     result = build_report(None, report_dir, published=published)
     for note in result.notes:
         context.log.warning(note)

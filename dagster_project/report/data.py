@@ -33,7 +33,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "measure_id", "measure_name", "domain", "unit", "direction", "default_target",
         "chart_type", "frequency", "description",
     ),
-    "dim_csu": ("csu_code", "csu_name"),
+    "dim_csu": ("csu_code", "csu_name", "org_code"),
     "scorecard_monthly": (
         "measure_id", "level", "unit_code", "period", "numerator", "denominator", "value",
         "target", "direction", "chart_type", "domain", "null_reason", "is_suppressed",
@@ -98,15 +98,53 @@ def read_published(con: duckdb.DuckDBPyConnection) -> PublishedData:
 
 
 def _distinct_csus(frame: pl.DataFrame) -> pl.DataFrame:
+    schema = {"csu_code": pl.Utf8, "csu_name": pl.Utf8, "org_code": pl.Utf8}
     if frame.is_empty():
-        return pl.DataFrame({"csu_code": [], "csu_name": []},
-                            schema={"csu_code": pl.Utf8, "csu_name": pl.Utf8})
+        return pl.DataFrame({c: [] for c in schema}, schema=schema)
     frame = frame.filter(pl.col("csu_code").is_not_null())
     order = ["csu_code", "valid_from"] if "valid_from" in frame.columns else ["csu_code"]
     return (
         frame.sort([*order, "csu_name"], nulls_last=False)
         .group_by("csu_code", maintain_order=True)
-        .agg(pl.col("csu_name").drop_nulls().last())
-        .select(pl.col("csu_code").cast(pl.Utf8), pl.col("csu_name").cast(pl.Utf8))
+        .agg(pl.col("csu_name").drop_nulls().last(), pl.col("org_code").drop_nulls().last())
+        .select(pl.col(c).cast(t) for c, t in schema.items())
         .sort("csu_code")
     )
+
+
+# Tables with one row per unit (organisation or CSU) that a report for one organisation narrows.
+UNIT_TABLES = ("spc_points", "spc_summary", "spc_signals", "scorecard_monthly")
+
+
+def organisations(data: PublishedData) -> list[str]:
+    """The organisations in the published tables, in code order."""
+    summary = data["spc_summary"]
+    codes = set(summary.filter(pl.col("level") == ORGANISATION)["unit_code"].drop_nulls())
+    codes |= set(data["dim_csu"]["org_code"].drop_nulls())
+    return sorted(str(c) for c in codes)
+
+
+def for_organisation(data: PublishedData, org_code: str | None = None) -> PublishedData:
+    """The published tables narrowed to one organisation and its CSUs: the report is a trust's
+    board report, also when the warehouse holds many trusts (a region, the nation).
+
+    `org_code` None: the only organisation, or with several the first in code order (noted;
+    REPORT_ORG_CODE chooses another)."""
+    orgs = organisations(data)
+    notes = list(data.notes)
+    if org_code is None:
+        if len(orgs) <= 1:
+            return data
+        org_code = orgs[0]
+        notes.append(f"the warehouse holds {len(orgs)} organisations: this report is for "
+                     f"{org_code} (set REPORT_ORG_CODE for another)")
+    elif org_code not in orgs:
+        notes.append(f"REPORT_ORG_CODE={org_code} is not in the published tables "
+                     f"(organisations: {', '.join(orgs[:10])}{'…' if len(orgs) > 10 else ''})")
+    csus = data["dim_csu"].filter(pl.col("org_code") == org_code)
+    units = {org_code, *csus["csu_code"].to_list()}
+    tables = dict(data.tables)
+    tables["dim_csu"] = csus
+    for name in UNIT_TABLES:
+        tables[name] = tables[name].filter(pl.col("unit_code").is_in(list(units)))
+    return PublishedData(tables=tables, notes=notes)

@@ -35,7 +35,9 @@ aggregated as (
         snapshot_rows.staff_group,
         snapshot_rows.competence_code,
         count(*) as competence_rows,
-        count(distinct snapshot_rows.person_key) as people,
+        -- the latest rows hold a (snapshot, person, competence) once, so within a group of one
+        -- snapshot and competence every row is a different person: no distinct needed
+        count(*) as people,
         sum(case when snapshot_rows.required then 1 else 0 end) as required_count,
         sum(case when snapshot_rows.required and snapshot_rows.status = 'compliant' then 1 else 0 end)
             as compliant_count

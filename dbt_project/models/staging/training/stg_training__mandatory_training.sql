@@ -4,6 +4,48 @@ with source as (
 
 ),
 
+-- The key includes snapshot_date and a delivery holds each key once, so rows can only compete
+-- for "latest" when one snapshot date came in more than one delivery. Only those rows need the
+-- window: over a national history (hundreds of millions of rows) the window alone takes minutes.
+snapshot_deliveries as (
+
+    select snapshot_date, count(distinct _extract_date) as deliveries
+    from source
+    group by snapshot_date
+
+),
+
+single_delivery as (
+
+    select source.*, true as is_latest
+    from source
+    inner join snapshot_deliveries
+        on source.snapshot_date = snapshot_deliveries.snapshot_date
+    where snapshot_deliveries.deliveries = 1
+
+),
+
+several_deliveries as (
+
+    select
+        source.*,
+        {{ is_latest_delivery(['source.snapshot_date', 'person_key', 'competence_code']) }}
+            as is_latest
+    from source
+    inner join snapshot_deliveries
+        on source.snapshot_date = snapshot_deliveries.snapshot_date
+    where snapshot_deliveries.deliveries > 1
+
+),
+
+flagged as (
+
+    select * from single_delivery
+    union all
+    select * from several_deliveries
+
+),
+
 renamed as (
 
     select
@@ -22,8 +64,8 @@ renamed as (
         cast(_content_hash as string) as source_content_hash,
         cast(_row_number as bigint) as source_row_number,
         cast(_loaded_at as timestamp) as loaded_at,
-        {{ is_latest_delivery(['snapshot_date', 'person_key', 'competence_code']) }} as is_latest
-    from source
+        is_latest
+    from flagged
 
 )
 
