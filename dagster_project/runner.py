@@ -48,9 +48,10 @@ def run_main_job(*, full_refresh: bool = False, synthetic: bool = True,
         selection = assets_to_refresh(extracts, defs.resolve_asset_graph())
     result = job.execute_in_process(instance=instance, run_config=run_config,
                                     raise_on_error=False, asset_selection=selection)
-    timings = step_timings(instance, result.run_id)
+    records = list(instance.all_logs(result.run_id))  # read once: thousands of dbt events
+    timings = step_timings(instance, result.run_id, records)
     if timings_path:
-        window = run_window(instance, result.run_id) or (None, None)
+        window = run_window(records) or (None, None)
         write_timings(timings_path, timings, run_id=result.run_id, success=result.success,
                       first_event=window[0], last_event=window[1])
     print(summary(result, time.monotonic() - started, timings))

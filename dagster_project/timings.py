@@ -27,10 +27,10 @@ class StepTiming:
 
 def stage_of(step_key: str) -> str:
     """The pipeline stage a step belongs to, from its key (one step per asset or check)."""
+    if "_gx_" in step_key or step_key.endswith("_contract"):
+        return "checks"  # asset checks run as steps `<asset>_<check name>`
     if step_key.startswith("raw__"):
-        # checks on a raw table are keyed `raw__<extract>_<check>` in their own steps
-        return "checks" if step_key.endswith(("_contract", "_gx")) or "_gx_" in step_key \
-            else "ingest"
+        return "ingest"
     if step_key.startswith("dbt_models"):
         return "dbt build"
     if step_key.startswith("spc"):
@@ -39,15 +39,16 @@ def stage_of(step_key: str) -> str:
         return "publish"
     if "report" in step_key:
         return "report"
-    return "checks" if "_gx_" in step_key or step_key.endswith("_contract") else "other"
+    return "other"
 
 
-def step_timings(instance: dg.DagsterInstance, run_id: str) -> list[StepTiming]:
+def step_timings(instance: dg.DagsterInstance, run_id: str,
+                 records: list | None = None) -> list[StepTiming]:
     """Every step of the run with its wall time (start event to end event), in start order."""
     starts: dict[str, float] = {}
     ends: dict[str, tuple[float, str]] = {}
     first: float | None = None
-    for record in instance.all_logs(run_id):
+    for record in records if records is not None else instance.all_logs(run_id):
         event = record.dagster_event
         first = record.timestamp if first is None else min(first, record.timestamp)
         if event is None or record.step_key is None:
@@ -64,9 +65,9 @@ def step_timings(instance: dg.DagsterInstance, run_id: str) -> list[StepTiming]:
     return sorted(out, key=lambda t: t.started)
 
 
-def run_window(instance: dg.DagsterInstance, run_id: str) -> tuple[float, float] | None:
+def run_window(records: list) -> tuple[float, float] | None:
     """Epoch seconds of the run's first and last events."""
-    stamps = [record.timestamp for record in instance.all_logs(run_id)]
+    stamps = [record.timestamp for record in records]
     return (min(stamps), max(stamps)) if stamps else None
 
 

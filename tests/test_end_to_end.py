@@ -128,3 +128,33 @@ def test_rerun_gives_the_same_published_tables(pipeline_run):
     for table, frame in before.items():
         after = published(env, query.format(table))
         assert after.equals(frame), f"published.{table} changed on a re-run"
+
+
+def test_run_command_for_one_extract_reports_where_the_time_went(pipeline_run, tmp_path,
+                                                                 capsys):
+    """`python -m dagster_project run --extract incidents --timings FILE`: that extract and what
+    is downstream of it, with every step's wall time in the file and by stage in the summary."""
+    import datetime as dt
+    import json
+
+    from dagster_project.__main__ import main
+    from dagster_project.synthetic.deliveries import new_day_of_incidents
+
+    from .conftest import environment
+
+    env, _ = pipeline_run
+    new_day_of_incidents(env.landing, dt.date(2026, 11, 2), count=5)
+    timings = tmp_path / "timings.json"
+    with environment(env.variables):
+        code = main(["run", "--no-synthetic", "--extract", "incidents", "--timings",
+                     str(timings)])
+    assert code == 0
+    data = json.loads(timings.read_text())
+    steps = {s["step_key"]: s for s in data["steps"]}
+    assert data["success"] and data["first_event"] <= data["last_event"]
+    assert "raw__incidents" in steps and "raw__mandatory_training" not in steps
+    assert {"ingest", "dbt build", "checks", "spc", "publish", "report"} <= {
+        s["stage"] for s in steps.values()}
+    assert all(s["seconds"] >= 0 and s["status"] == "success" for s in steps.values())
+    out = capsys.readouterr().out
+    assert "Time by stage:" in out and "Slowest steps:" in out

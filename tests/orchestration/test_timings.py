@@ -1,0 +1,13 @@
+from dagster_project.timings import stage_of
+
+
+def test_steps_map_to_pipeline_stages():
+    assert stage_of("raw__incidents") == "ingest"
+    assert stage_of("raw__incidents_contract") == "checks"
+    assert stage_of("raw__incidents_gx_incidents") == "checks"
+    assert stage_of("marts__fct_incidents_gx_fct_incidents") == "checks"
+    assert stage_of("dbt_models") == "dbt build"
+    assert stage_of("spc_tables") == "spc"
+    assert stage_of("published__tables") == "publish"
+    assert stage_of("report__integrated_performance_report") == "report"
+    assert stage_of("spc__spc_points_gx_spc_summary") == "checks"
