@@ -303,7 +303,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
     that scan and is rejected before anything is written.
 
     A file DuckDB cannot read as it is (a byte-order mark, Windows-1252 text) is converted into
-    a UTF-8 copy that the view reads; `ReadResult.cleanup` removes it."""
+    a temporary UTF-8 copy for DuckDB to read. Call it outside a transaction: the rows are
+    numbered by the staged table's rowids, which only then are their positions."""
     file = path.name
     if inspection is None and data is None:
         inspection = inspect_csv(path)
@@ -340,10 +341,16 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
             step()
         lines = last_line if last_line is not None else _last_line_number(source)
         raise FileRejected(file, csv_error_reason(str(exc), lines)) from None
+    for step in cleanup:  # the rows are in the table now
+        step()
+    rows_in, first_rowid = con.execute(
+        f"SELECT count(*), min(rowid) FROM {table}{UNNUMBERED}").fetchall()[0]
+    if rows_in and first_rowid != 0:  # inside a transaction rowids are not positions
+        raise RuntimeError("read_csv must run outside a transaction: its row numbers are the "
+                           "staged table's rowids")
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS "
                 f"SELECT rowid + 1 AS _row_number, * FROM {table}{UNNUMBERED}")
-    rows_in = con.execute(f"SELECT count(*) FROM {table}{UNNUMBERED}").fetchall()[0][0]
-    return ReadResult(rows_in, notes, tuple(mapping), cleanup=cleanup,
+    return ReadResult(rows_in, notes, tuple(mapping),
                       content_hash=inspection.content_hash if inspection else None)
 
 

@@ -1,17 +1,18 @@
 """Set-based validation of a staged file against its contract, in DuckDB.
 
-Driven entirely by the contract (no per-extract code). Two SQL statements per file, whatever
+Driven entirely by the contract (no per-extract code). A few SQL statements per file, whatever
 its size (never a Python loop over rows):
 
-1. `typed`: one scan of the staged text that trims every value (spaces, tabs, CR/LF), treats an
+1. `typed`: ONE scan of the staged text that trims every value (spaces, tabs, CR/LF), treats an
    empty cell as null and parses it into the column's type (`try_cast`/`try_strptime`, gated by
    regular expressions so that DuckDB's lenient casts cannot slip a bad value through: it would
-   round `1.5` to 2 and accept `inf`). Allowed values are mapped to the contract's spelling
-   (case-insensitive, aliases such as `death` -> `fatal`, `allowed_prefixes` such as `LOCAL_`).
-2. `failures`: ONE scan of `typed` evaluating every (column, rule) check and row rule (each row
-   gets the list of checks it fails), UNION ALL the references (anti-joins to
-   `raw.<to_extract>`) and the duplicate-key window; the (few) failing rows are then joined back
-   to the staged text for the offending values.
+   round `1.5` to 2 and accept `inf`), maps allowed values to the contract's spelling
+   (case-insensitive, aliases such as `death` -> `fatal`, `allowed_prefixes` such as `LOCAL_`),
+   and evaluates every (column, rule) check and row rule: each row keeps `_flags`, the ids of
+   the checks it fails.
+2. `failures`: the flagged rows unnested, UNION ALL the references (anti-joins to
+   `raw.<to_extract>`) and the duplicate keys (an aggregate, then a semi-join); only when
+   something failed are the failing rows joined back to the staged text for their values.
 
 Each failing (row, column, rule) is one failure record, with the offending value as it was in the
 file (untrimmed); a row with any failure is quarantined as a whole and never reaches the clean
