@@ -216,11 +216,11 @@ def build_frames(n_csus: int = 3, *, with_signals: bool = True, seed: int = 7
          for m, name, d, u, dr, t, ct, f in CATALOGUE],
         schema_overrides={"default_target": pl.Float64})
     dim_csu = pl.DataFrame(
-        [{"csu_code": c, "csu_name": n, "location_code": f"L{c}", "valid_from": date(2020, 1, 1)}
-         for c, n in csus]
+        [{"csu_code": c, "csu_name": n, "org_code": ORG, "location_code": f"L{c}",
+          "valid_from": date(2020, 1, 1)} for c, n in csus]
         # location history: a second row for the first CSU
-        + [{"csu_code": csus[0][0], "csu_name": csus[0][1], "location_code": "LX2",
-            "valid_from": date(2023, 6, 1)}])
+        + [{"csu_code": csus[0][0], "csu_name": csus[0][1], "org_code": ORG,
+            "location_code": "LX2", "valid_from": date(2023, 6, 1)}])
     checks = pl.DataFrame([
         {"asset_key": "raw/incidents", "status": "pass", "checks": 14, "checks_failed": 0,
          "blocking_failed": 0, "last_checked_at": run_at, "pass_rate_30d": 1.0},
