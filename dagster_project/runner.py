@@ -39,8 +39,13 @@ def run_main_job(*, full_refresh: bool = False, synthetic: bool = True,
     defs = build_definitions()
     job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
     run_config = {"ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}}}
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") \
-        else dg.DagsterInstance.ephemeral()
+    if os.environ.get("DAGSTER_HOME"):
+        # Two runs starting at once on a new DAGSTER_HOME would both create its SQLite tables
+        # (and one fails: "table ... already exists"): they take turns opening the instance.
+        with warehouse_lock(os.path.join(os.environ["DAGSTER_HOME"], "instance")):
+            instance = dg.DagsterInstance.get()
+    else:
+        instance = dg.DagsterInstance.ephemeral()
     selection = None
     if extracts:
         from .sensors import assets_to_refresh

@@ -22,7 +22,6 @@ import dagster as dg
 import duckdb
 
 from ..contracts import CONTRACTS, Contract
-from ..quality.warm_up import warm_up_great_expectations
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..settings import get_settings
 from .load import RAW_SCHEMA, ExtractLoadResult, load_extract
@@ -76,14 +75,11 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
         pool=DUCKDB_WRITER_POOL,
         retry_policy=RETRY_POLICY,
         kinds={"duckdb"},
-        # every load before any check, so GX's import (warm_up_great_expectations) overlaps them
-        op_tags={"dagster/priority": "1"},
         metadata={"dagster/column_schema": table_schema(contract),
                   "contract_family": contract.family, "contract_key": ", ".join(contract.key)},
     )
     def _ingest(context: dg.AssetExecutionContext,
                 warehouse: WarehouseResource) -> dg.MaterializeResult:
-        warm_up_great_expectations()
         landing = get_settings().landing_dir
         try:
             with warehouse.connect() as con:

@@ -164,8 +164,8 @@ _GX_LOCK = threading.Lock()
 
 
 def gx_context():
-    """One quiet, ephemeral GX context per process (no analytics, no progress bars); built once,
-    also when the background warm-up (warm_up.py) and a check ask at the same time."""
+    """One quiet, ephemeral GX context per process (no analytics, no progress bars), built once
+    even if two threads ask at the same time."""
     with _GX_LOCK:
         return _build_gx_context()
 
