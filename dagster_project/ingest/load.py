@@ -193,11 +193,15 @@ def known_fingerprints(con: duckdb.DuckDBPyConnection, extract: str) -> dict[tup
 def remember_fingerprint(con: duckdb.DuckDBPyConnection, extract: str, name: str, stat,
                          content_hash: str) -> None:
     con.execute("BEGIN TRANSACTION")
-    con.execute(f"DELETE FROM {RAW_SCHEMA}.landing_files WHERE extract = ? AND file_name = ?",
-                [extract, name])
-    con.execute(f"INSERT INTO {RAW_SCHEMA}.landing_files VALUES (?, ?, ?, ?, ?)",
-                [extract, name, stat.st_size, stat.st_mtime_ns, content_hash])
-    con.execute("COMMIT")
+    try:
+        con.execute(f"DELETE FROM {RAW_SCHEMA}.landing_files WHERE extract = ? AND file_name = ?",
+                    [extract, name])
+        con.execute(f"INSERT INTO {RAW_SCHEMA}.landing_files VALUES (?, ?, ?, ?, ?)",
+                    [extract, name, stat.st_size, stat.st_mtime_ns, content_hash])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 # --- one file -----------------------------------------------------------------------------
@@ -214,7 +218,8 @@ def _log_row(con: duckdb.DuckDBPyConnection, r: FileResult, extract: str, now: d
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the staged rows (a table, or a view over a CSV), the typed rows and the failures."""
+    """Drop the staged rows (a table, or a view numbering a CSV's staged table), the typed rows
+    and the failures."""
     kinds = dict(con.execute(
         "SELECT table_name, table_type FROM information_schema.tables "
         "WHERE table_catalog = 'temp'").fetchall())
@@ -241,7 +246,6 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Landed
     """Read, validate and load one file in one transaction (see module doc)."""
     t0 = time.perf_counter()
     d = landed.extract_date
-    read = None
     try:
         # Reading and validating write only temp relations, before the transaction: inside
         # one, a new table's rowids are not its row positions (the stage numbers rows by them).
@@ -256,8 +260,6 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Landed
         return _write_file(con, contract, landed, content_hash, now, read, checked, t0)
     finally:
         _drop_temp(con)
-        for step in (read.cleanup if read else ()):
-            step()
 
 
 def _write_file(con: duckdb.DuckDBPyConnection, contract: Contract, landed: LandedFile,
@@ -345,7 +347,7 @@ def load_extract(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir
                 content_hash = inspection.content_hash
             else:
                 content_hash = file_sha256(landed.path)
-        remember_fingerprint(con, contract.name, landed.name, stat, content_hash)
+            remember_fingerprint(con, contract.name, landed.name, stat, content_hash)
         if (landed.name, content_hash) in seen:
             result.unchanged.append(landed.name)
             continue

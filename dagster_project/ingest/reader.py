@@ -32,7 +32,6 @@ import csv
 import io
 import re
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -60,9 +59,6 @@ class ReadResult:
     rows_in: int
     notes: list[str] = field(default_factory=list)  # warnings for the load log message
     columns_present: tuple[str, ...] = ()
-    # to run once the staged rows are no longer needed (a converted copy of the file)
-    cleanup: list[Callable[[], None]] = field(default_factory=list)
-    content_hash: str | None = None  # when the reader hashed the bytes on its way through
 
 
 def sql_string(value: str) -> str:
@@ -312,7 +308,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
         raise FileRejected(file, inspection.rejection)
     notes: list[str] = []
     source = path
-    cleanup: list[Callable[[], None]] = []
+    tmpdir = None
     if inspection is not None and inspection.utf8 and not inspection.bom:
         header, last_line = inspection.header, None
     else:
@@ -324,7 +320,6 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
             tmpdir = tempfile.TemporaryDirectory(prefix="ingest_")
             source = Path(tmpdir.name) / file
             source.write_text(text, encoding="utf-8")
-            cleanup.append(tmpdir.cleanup)
         del text
     mapping, header_notes = map_header(file, header, contract)
     notes.extend(header_notes)
@@ -337,12 +332,11 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table}{UNNUMBERED} AS "
                     f"SELECT {select} FROM {src}")
     except duckdb.Error as exc:
-        for step in cleanup:
-            step()
         lines = last_line if last_line is not None else _last_line_number(source)
         raise FileRejected(file, csv_error_reason(str(exc), lines)) from None
-    for step in cleanup:  # the rows are in the table now
-        step()
+    finally:
+        if tmpdir is not None:  # the rows are in the table now
+            tmpdir.cleanup()
     rows_in, first_rowid = con.execute(
         f"SELECT count(*), min(rowid) FROM {table}{UNNUMBERED}").fetchall()[0]
     if rows_in and first_rowid != 0:  # inside a transaction rowids are not positions
@@ -350,8 +344,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
                            "staged table's rowids")
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS "
                 f"SELECT rowid + 1 AS _row_number, * FROM {table}{UNNUMBERED}")
-    return ReadResult(rows_in, notes, tuple(mapping),
-                      content_hash=inspection.content_hash if inspection else None)
+    return ReadResult(rows_in, notes, tuple(mapping))
 
 
 # --- Parquet ------------------------------------------------------------------------------
