@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 
+from .contracts import CONTRACTS
 from .runner import run_main_job
 
 
@@ -19,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--no-synthetic", action="store_true",
                      help="do not generate synthetic extracts into an empty landing folder")
     run.add_argument("--extract", action="append", dest="extracts", metavar="NAME",
+                     choices=[c.name for c in CONTRACTS],
                      help="only this extract's ingestion and everything downstream of it "
                           "(repeatable), as the landing sensor runs new files")
     run.add_argument("--timings", metavar="FILE",
