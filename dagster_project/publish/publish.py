@@ -1,10 +1,11 @@
 """Write-audit-publish: copy the checked tables into schema `published` and into Parquet files,
 atomically, only when no blocking check of the run failed.
 
-For BI users (Power BI, Tableau, Excel, DuckDB, pandas...)
------------------------------------------------------------
-Read either the `published` schema of the warehouse, or the Parquet files:
+For BI users (Power BI, Tableau, Superset, Excel, DuckDB, pandas...)
+--------------------------------------------------------------------
+Read either the BI database or the Parquet files, never the warehouse itself:
 
+    <PUBLISH_DIR>/published.duckdb              the published tables only (bi_database.py)
     <PUBLISH_DIR>/<table>/data.parquet          one folder per table (e.g. scorecard_monthly/)
 
 Each `<PUBLISH_DIR>/<table>` is a symbolic link to `current/<table>`, and `current` is a link to
@@ -19,16 +20,19 @@ How atomic it is
 ----------------
 1. Refuse: any failed ERROR result for this run in `quality.check_results` -> `dg.Failure` naming
    the checks; nothing is touched.
-2. Stage: every table is written to `_versions/.staging-<version>/`, then that folder is renamed
-   to `_versions/<version>` (invisible to readers until step 4).
+2. Stage: every table is written to `_versions/.staging-<version>/`, as Parquet and into that
+   version's `published.duckdb`, then that folder is renamed to `_versions/<version>`
+   (invisible to readers until step 4).
 3. DuckDB: one transaction creates or replaces every `published.<table>`, drops published tables
    no longer in the list, and logs the version in `quality.publish_log`; then COMMIT.
 4. Switch: `current` is replaced (a new symlink renamed over it with os.replace); the per-table
-   links are created for new tables and removed for tables no longer published.
+   links are created for new tables and removed for tables no longer published; then the
+   version's `published.duckdb` is renamed over `<PUBLISH_DIR>/published.duckdb` (a hard link).
 A failure or crash in 1-3 leaves the previous publication exactly as it was (the staging folder is
 removed; the transaction is rolled back). A crash between 3 and 4 leaves DuckDB one step ahead of
-the Parquet files; the next publish (or `reconcile(publish_dir, con)`) re-points `current` at the
-version the warehouse committed, since DuckDB is the record of what was published.
+the Parquet files; the next publish (or `reconcile(publish_dir, con)`) re-points `current` and
+`published.duckdb` at the version the warehouse committed, since DuckDB is the record of what was
+published.
 
 A test-only crash hook: `crash_after=<n>` (or env PUBLISH_CRASH_AFTER=<n>) raises InjectedCrash
 after n table writes, counting the Parquet writes then the DuckDB writes (so n <= tables crashes
@@ -51,6 +55,7 @@ import dagster as dg
 import duckdb
 
 from ..quality.history import ensure_history, failed_blocking_results
+from .bi_database import BI_DATABASE, STORAGE_VERSION, build_bi_database, is_live, swap_in
 
 PUBLISHED_SCHEMA = "published"
 VERSIONS_DIR = "_versions"
@@ -190,11 +195,15 @@ def reconcile(publish_dir: str | Path, con: duckdb.DuckDBPyConnection) -> str | 
     rows = con.execute("select version, tables from quality.publish_log "
                        "order by published_at desc limit 1").fetchall()
     row = rows[0] if rows else None
-    if row is None or current_version(publish_dir) == row[0]:
+    if row is None or not (publish_dir / VERSIONS_DIR / row[0]).is_dir():
         return None
-    if not (publish_dir / VERSIONS_DIR / row[0]).is_dir():
+    committed = publish_dir / VERSIONS_DIR / row[0]
+    if current_version(publish_dir) == row[0]:
+        if not is_live(publish_dir, committed):
+            swap_in(publish_dir, committed)  # a crash between the switch and the swap
         return None
     _switch(publish_dir, row[0], json.loads(row[1]))
+    swap_in(publish_dir, committed)
     return row[0]
 
 
@@ -235,7 +244,9 @@ def publish(con: duckdb.DuckDBPyConnection, publish_dir: str | Path, run_id: str
             "run_id": run_id, "version": version, "published_at": published_at.isoformat() + "Z",
             "tables": {n: {"rows": counts[n], "source": s, "path": f"{n}/data.parquet"}
                        for s, n in tables},
+            "bi_database": {"path": BI_DATABASE, "storage_version": STORAGE_VERSION},
         }, indent=2), encoding="utf-8")
+        build_bi_database(con, staging / BI_DATABASE, tables)
         os.replace(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -273,6 +284,7 @@ def publish(con: duckdb.DuckDBPyConnection, publish_dir: str | Path, run_id: str
     # 4. switch the Parquet pointer (DuckDB already says this version is published)
     step("switch")
     _switch(publish_dir, version, names)
+    swap_in(publish_dir, final)
     pruned = _prune(publish_dir, keep_versions, protect={version})
     return PublishResult(run_id=run_id, version=version, published_at=published_at,
                          tables=counts, publish_dir=publish_dir, version_dir=final,
