@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export GX_ANALYTICS_ENABLED := False
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help setup setup-test run test dev clean browser
+.PHONY: help setup setup-test run test dev clean browser duckdb1
 
 help:
 	@echo "make run   install everything and run the main job (synthetic trust if data/landing is empty)"
@@ -47,7 +47,14 @@ setup: $(VENV)/.synced-main
 	@$(MAKE) --no-print-directory dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml
 
 setup-test: $(VENV)/.synced-dev
-	@$(MAKE) --no-print-directory dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml browser
+	@$(MAKE) --no-print-directory dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml browser duckdb1
+
+# The oldest DuckDB 1.x, for the test that a 1.x BI client opens published.duckdb (skipped,
+# with a reason, where it cannot be had).
+duckdb1: $(UV)
+	@[ -x .tools/duckdb1/bin/python ] || ($(UV) venv --quiet .tools/duckdb1 \
+	  && $(UV) pip install --quiet --python .tools/duckdb1/bin/python duckdb==1.0.0) \
+	  || (rm -rf .tools/duckdb1; echo "DuckDB 1.0 could not be installed: its test will be skipped")
 
 # Debian's Chromium for the report's browser test (skipped, with a reason, where it cannot be had).
 browser:
