@@ -1,7 +1,8 @@
 {{ config(alias='scorecard_breakdowns') }}
 
 -- Published breakdowns (IMD decile, ethnic group, incident category, site, staff group, waste
--- type). Every row is below the organisation-wide total, so small-number rules apply to all.
+-- type). Every row is below the organisation-wide total, so small-number rules apply to all; the
+-- cells the disclosure policy withholds (marts.disclosure_withheld_cells) carry no figures.
 with breakdowns as (
 
     select * from {{ ref('fct_scorecard_breakdowns') }}
@@ -10,7 +11,7 @@ with breakdowns as (
 
 measures as (
 
-    select measure_id, measure_name, suppression from {{ ref('dim_measure') }}
+    select measure_id, measure_name from {{ ref('dim_measure') }}
 
 ),
 
@@ -19,12 +20,12 @@ flagged as (
     select
         breakdowns.*,
         measures.measure_name,
-        {{ is_suppressed('measures.suppression', 'breakdowns.numerator',
-                         'breakdowns.denominator', 'breakdowns.responses',
-                         'breakdowns.value') }} as is_suppressed
+        withheld.measure_id is not null as is_suppressed
     from breakdowns
     inner join measures
         on breakdowns.measure_id = measures.measure_id
+    {{ join_withheld_cells('breakdowns', 'breakdowns.breakdown_type',
+                           'breakdowns.breakdown_value') }}
 
 )
 

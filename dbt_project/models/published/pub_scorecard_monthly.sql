@@ -1,7 +1,7 @@
 {{ config(alias='scorecard_monthly') }}
 
--- The published scorecard: every measure, level, unit and period, with the measure's name and
--- small-number suppression below organisation level (the warehouse keeps true values).
+-- The published scorecard: every measure, level, unit and period, with the measure's name; the
+-- cells the disclosure policy withholds (marts.disclosure_withheld_cells) carry no figures.
 with scorecard as (
 
     select * from {{ ref('fct_scorecard_monthly') }}
@@ -10,7 +10,7 @@ with scorecard as (
 
 measures as (
 
-    select measure_id, measure_name, suppression from {{ ref('dim_measure') }}
+    select measure_id, measure_name from {{ ref('dim_measure') }}
 
 ),
 
@@ -26,16 +26,14 @@ flagged as (
         scorecard.*,
         measures.measure_name,
         units.unit_name,
-        scorecard.level <> 'organisation'
-            and {{ is_suppressed('measures.suppression', 'scorecard.numerator',
-                                 'scorecard.denominator', 'scorecard.responses',
-                                 'scorecard.value') }} as is_suppressed
+        withheld.measure_id is not null as is_suppressed
     from scorecard
     inner join measures
         on scorecard.measure_id = measures.measure_id
     left join units
         on scorecard.level = units.level
         and scorecard.unit_code = units.unit_code
+    {{ join_withheld_cells('scorecard') }}
 
 )
 

@@ -1,14 +1,35 @@
 {{ config(alias='staff_survey_themes') }}
 
 -- The NHS Staff Survey themes (the seven People Promise elements beside engagement and morale),
--- by organisation, CSU and staff group. A breakdown below the organisation resting on fewer than
--- 11 responses is withheld.
-with scores as (
+-- by organisation, CSU and staff group. The cells the disclosure policy withholds
+-- (marts.disclosure_withheld_cells: a breakdown below the organisation resting on fewer than 11
+-- responses, and what protects it) carry no figures.
+with organisation as (
+
+    select unit_code as org_code from {{ ref('int_scorecard_units') }}
+    where level = 'organisation'
+
+),
+
+themes as (
 
     select
-        *,
-        breakdown_type <> 'organisation' and coalesce(responses, 0) < 11 as is_suppressed
-    from {{ ref('fct_staff_survey_scores') }}
+        scores.*,
+        {{ staff_survey_cell_key('scores', 'organisation.org_code') }}
+    from {{ ref('fct_staff_survey_scores') }} as scores
+    cross join organisation
+
+),
+
+scores as (
+
+    select
+        themes.*,
+        withheld.measure_id is not null as is_suppressed
+    from themes
+    {{ join_withheld_cells('themes', 'themes.cell_breakdown_type',
+                           'themes.cell_breakdown_value', 'themes.cell_measure_id',
+                           'themes.cell_level', 'themes.cell_unit_code') }}
 
 )
 

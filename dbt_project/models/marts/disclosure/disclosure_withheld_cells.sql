@@ -1,0 +1,102 @@
+-- The disclosure policy's answer: every published cell that is withheld, and why. One policy,
+-- computed here once; every published table (dbt's publication candidates and the SPC tables,
+-- in the publish step) withholds exactly these cells. See README "Disclosure control".
+--   primary    the small-number rule (counts of 1-4, survey figures on under 11 responses),
+--              below the organisation-wide total;
+--   secondary  withheld so that no primary cell can be derived by subtraction: in each set of
+--              cells adding up to a published total (int_disclosure_cell_groups) where exactly
+--              one member is withheld, the next smallest member is withheld too (or, when no
+--              member is left, the total itself). A secondary cell can complete another set,
+--              so the step repeats; `pass` says in which round a cell was added.
+-- Sets converge in two or three rounds on real data; int_disclosure_exposed_groups proves the
+-- last round left nothing to do (a dbt test, and the publish step refuses otherwise).
+{%- set rounds = 12 %}
+{%- set materialized = 'materialized' if target.type == 'duckdb' else '' %}
+with cells as {{ materialized }} (
+
+    select * from {{ ref('int_disclosure_cells') }}
+
+),
+
+groups as {{ materialized }} (
+
+    select * from {{ ref('int_disclosure_cell_groups') }}
+
+),
+
+withheld_0 as {{ materialized }} (
+
+    select cell_id, 'primary' as rule, 0 as pass from cells where is_primary
+
+),
+{%- for round in range(1, rounds + 1) %}
+
+state_{{ round }} as {{ materialized }} (
+
+    select groups.group_id, groups.cell_id, groups.role, cells.size,
+        withheld.cell_id is not null as is_withheld
+    from groups
+    inner join cells
+        on cells.cell_id = groups.cell_id
+    left join withheld_{{ round - 1 }} as withheld
+        on withheld.cell_id = groups.cell_id
+
+),
+
+exposed_{{ round }} as (
+
+    select group_id
+    from state_{{ round }}
+    group by group_id
+    having sum(case when role = 'member' and is_withheld then 1 else 0 end) = 1
+        and sum(case when role = 'total' and is_withheld then 1 else 0 end) = 0
+
+),
+
+picked_{{ round }} as (
+
+    -- the smallest published member (ties by key order); the total only when none is left
+    select distinct cell_id
+    from (
+        select state.cell_id,
+            row_number() over (
+                partition by state.group_id
+                order by case when state.role = 'member' then 0 else 1 end,
+                    state.size nulls last, state.cell_id
+            ) as preference
+        from state_{{ round }} as state
+        inner join exposed_{{ round }} as exposed
+            on exposed.group_id = state.group_id
+        where not state.is_withheld
+    ) as candidates
+    where preference = 1
+
+),
+
+withheld_{{ round }} as {{ materialized }} (
+
+    select cell_id, rule, pass from withheld_{{ round - 1 }}
+    union all
+    select cell_id, 'secondary' as rule, {{ round }} as pass from picked_{{ round }}
+
+),
+{%- endfor %}
+
+final as (
+
+    select * from withheld_{{ rounds }}
+
+)
+
+select
+    cells.measure_id,
+    cells.level,
+    cells.unit_code,
+    cells.period,
+    cells.breakdown_type,
+    cells.breakdown_value,
+    cast(final.rule as string) as rule,
+    cast(final.pass as integer) as pass
+from final
+inner join cells
+    on cells.cell_id = final.cell_id
