@@ -3,7 +3,9 @@
 Chart choice comes from the measure catalogue. XmR charts (the Making Data Count default) give
 the full rule set; attribute charts (p, p′, u, u′, c, g) give qicharts2 limits, and their points
 are labelled with the same vocabulary (Above UCL / Below LCL / Common Cause) so one table serves
-every chart. Rebase dates come from the `spc_rebase_dates` seed.
+every chart. Rebase dates come from the `spc_rebase_dates` seed and apply to every chart type:
+an XmR chart gets a new rebase group, an attribute or run chart a new part (qicharts2's `part`).
+A chart is keyed by the columns measure_id, level and unit_code, never by one joined string.
 """
 
 
@@ -14,9 +16,11 @@ import duckdb
 import polars as pl
 
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
+from ..retries import TRANSIENT_RETRY_POLICY, transient_only
 from . import attribute_chart, xmr
 from .icons import assurance_type, variation_icon
 from .labels import label_points
+from .rebase_dates import RebaseDatesError, checked_rebase_dates
 
 CHART_KEYS = ["measure_id", "level", "unit_code"]
 ATTRIBUTE_CHARTS = {"p", "pp", "u", "up", "c", "g"}
@@ -33,21 +37,6 @@ POINT_COLUMNS = {
 }
 
 
-def _facet(df: pl.DataFrame) -> pl.DataFrame:
-    return df.with_columns(
-        facet=pl.concat_str(CHART_KEYS, separator="|")
-    )
-
-
-def _unfacet(df: pl.DataFrame) -> pl.DataFrame:
-    parts = pl.col("facet").str.split_exact("|", 2)
-    return df.with_columns(
-        measure_id=parts.struct.field("field_0"),
-        level=parts.struct.field("field_1"),
-        unit_code=parts.struct.field("field_2"),
-    )
-
-
 def effective_chart_type(chart_type: pl.Expr, level: pl.Expr, n_points: pl.Expr) -> pl.Expr:
     """The chart a series actually gets. Counts and rates at organisation level are large and
     overdispersed, so the catalogue's attribute charts apply below it and XmR at the top (the
@@ -61,59 +50,75 @@ def effective_chart_type(chart_type: pl.Expr, level: pl.Expr, n_points: pl.Expr)
     )
 
 
+def _present(mapping: dict, series: pl.DataFrame) -> dict | None:
+    """The part of a chart-key mapping whose charts are in `series` (the engine refuses others)."""
+    keys = set(series.select(CHART_KEYS).unique().iter_rows())
+    return {k: v for k, v in mapping.items() if k in keys} or None
+
+
 def _xmr_points(series: pl.DataFrame, rebase: dict, targets: dict) -> pl.DataFrame:
-    """XmR for every facet, one engine call per improvement direction."""
+    """XmR for every chart, one engine call per improvement direction."""
     points = []
     for direction, part in series.group_by("direction", maintain_order=True):
-        facets = set(part["facet"].unique())
         chart = xmr(
-            part.select("facet", "period", "value"),
-            value="value", date="period", facet="facet",
+            part.select(*CHART_KEYS, "period", "value"),
+            value="value", date="period", facet=CHART_KEYS,
             improvement_direction=direction[0],
-            target={f: t for f, t in targets.items() if f in facets} or None,
-            rebase={f: d for f, d in rebase.items() if f in facets} or None,
+            target=_present(targets, part),
+            rebase=_present(rebase, part),
         )
-        points.append(chart.rename({"date": "period"}))
+        points.append(chart.unnest("facet").rename({"date": "period"}))
     return pl.concat(points, how="diagonal_relaxed")
 
 
-def _attribute_points(series: pl.DataFrame, chart_type: str) -> pl.DataFrame:
-    """qicharts2 limits, labelled by the Making Data Count rules so the report reads one table."""
-    chart = attribute_chart(
-        series.select("facet", "period", "numerator", "denominator"),
-        chart=chart_type, value="numerator", date="period",
-        denominator=None if chart_type in {"c", "g"} else "denominator",
-        facet="facet",
-    )
-    meta = series.select("facet", pl.col("period").alias("date"), "direction", "multiplier")
-    chart = (
-        chart.join(meta, on=["facet", "date"], how="left", maintain_order="left")
-        .with_columns(pl.col(c) * pl.col("multiplier").fill_null(1.0)
-                      for c in ("value", "cl", "lcl", "ucl"))
-    )
-    labelled = [
-        label_points(part, direction[0])
-        for direction, part in chart.group_by("direction", maintain_order=True)
-    ]
-    return pl.concat(labelled).sort("facet", "date").with_columns(
+def _parts_as_rebase_groups(chart: pl.DataFrame) -> pl.DataFrame:
+    """qicharts2 numbers parts from 1; a rebase group counts the rebase dates passed."""
+    return chart.with_columns(
         period=pl.col("date"),
-        mean=pl.col("cl"),
-        lpl=pl.col("lcl"),
-        upl=pl.col("ucl"),
-        rebase_group=pl.lit(0, pl.Int64),
-        short_group_warning=pl.len().over("facet") < 13,
+        rebase_group=(pl.col("part") - 1).cast(pl.Int64),
+        short_group_warning=pl.len().over(*CHART_KEYS, "part") < 13,
         improvement_direction=pl.col("direction"),
     )
 
 
-def _run_points(series: pl.DataFrame) -> pl.DataFrame:
-    """Too few points for limits: the median as centre line, no special causes yet."""
-    return series.with_columns(
-        mean=pl.col("value").median().over("facet"),
-        lpl=pl.lit(None, pl.Float64), upl=pl.lit(None, pl.Float64),
-        rebase_group=pl.lit(0, pl.Int64), short_group_warning=pl.lit(True),
+def _attribute_points(series: pl.DataFrame, chart_type: str, rebase: dict) -> pl.DataFrame:
+    """qicharts2 limits per part (a rebase date starts a part), labelled by the Making Data
+    Count rules so the report reads one table."""
+    chart = attribute_chart(
+        series.select(*CHART_KEYS, "period", "numerator", "denominator"),
+        chart=chart_type, value="numerator", date="period",
+        denominator=None if chart_type in {"c", "g"} else "denominator",
+        facet=CHART_KEYS, rebase=_present(rebase, series),
+    ).unnest("facet")
+    meta = series.select(*CHART_KEYS, pl.col("period").alias("date"), "direction", "multiplier")
+    chart = (
+        chart.join(meta, on=[*CHART_KEYS, "date"], how="left", maintain_order="left")
+        .with_columns(pl.col(c) * pl.col("multiplier").fill_null(1.0)
+                      for c in ("value", "cl", "lcl", "ucl"))
+    )
+    labelled = [
+        label_points(part, direction[0], by=[*CHART_KEYS, "part"])
+        for direction, part in chart.group_by("direction", maintain_order=True)
+    ]
+    return _parts_as_rebase_groups(pl.concat(labelled).sort(*CHART_KEYS, "date")).with_columns(
+        mean=pl.col("cl"), lpl=pl.col("lcl"), upl=pl.col("ucl"),
+    )
+
+
+def _run_points(series: pl.DataFrame, rebase: dict) -> pl.DataFrame:
+    """Too few points for limits: the median of each part as centre line, no special causes."""
+    chart = attribute_chart(
+        series.select(*CHART_KEYS, "period", "value"), chart="run", value="value",
+        date="period", facet=CHART_KEYS, rebase=_present(rebase, series),
+    ).unnest("facet")
+    meta = series.select(*CHART_KEYS, pl.col("period").alias("date"), "direction")
+    return _parts_as_rebase_groups(
+        chart.join(meta, on=[*CHART_KEYS, "date"], how="left", maintain_order="left")
+    ).with_columns(
+        mean=pl.col("cl"), lpl=pl.lit(None, pl.Float64), upl=pl.lit(None, pl.Float64),
+        short_group_warning=pl.lit(True),
         special_cause_type=pl.lit("Common Cause"), special_cause_flag=pl.lit(False),
-        point_type=pl.lit("common_cause"), improvement_direction=pl.col("direction"),
+        point_type=pl.lit("common_cause"),
     )
 
 
@@ -124,58 +129,53 @@ def chart_scorecard(
 
     `scorecard`: measure_id, level, unit_code, period, numerator, denominator, value, target.
     `catalogue`: measure_id, direction, chart_type, multiplier.
-    `rebase_dates`: measure_id, level, unit_code, rebase_date.
+    `rebase_dates`: measure_id, level, unit_code, rebase_date (a date), checked beforehand.
+    A chart is keyed by the columns measure_id, level and unit_code, never by a joined string.
     """
     series = (
         scorecard.join(catalogue.select("measure_id", "direction", "chart_type", "multiplier"),
                        on="measure_id", how="inner")
         .filter(pl.col("chart_type") != "none")
-        .pipe(_facet)
-        .sort("facet", "period")
+        .sort(*CHART_KEYS, "period")
     )
-    n_points = series.group_by("facet").agg(n=pl.col("value").is_not_null().sum())
-    series = series.join(n_points, on="facet").with_columns(
+    n_points = series.group_by(CHART_KEYS).agg(n=pl.col("value").is_not_null().sum())
+    series = series.join(n_points, on=CHART_KEYS, maintain_order="left").with_columns(
         chart_type=effective_chart_type(pl.col("chart_type"), pl.col("level"), pl.col("n"))
     ).filter(pl.col("n") > 0)
-    targets = dict(
-        series.filter(pl.col("target").is_not_null())
-        .group_by("facet").agg(pl.col("target").last()).iter_rows()
-    )
-    rebase: dict = {}
-    if rebase_dates.height:
-        for facet, dates in (
-            _facet(rebase_dates).group_by("facet").agg(pl.col("rebase_date")).iter_rows()
-        ):
-            rebase[facet] = list(dates)
+    targets = {
+        tuple(row[:-1]): row[-1]
+        for row in series.filter(pl.col("target").is_not_null())
+        .group_by(CHART_KEYS).agg(pl.col("target").last()).iter_rows()
+    }
+    rebase = {
+        tuple(row[:-1]): list(row[-1])
+        for row in rebase_dates.group_by(CHART_KEYS).agg(pl.col("rebase_date")).iter_rows()
+    }
 
     frames = []
     xmr_series = series.filter(pl.col("chart_type") == "xmr")
     if xmr_series.height:
-        present = set(xmr_series["facet"].unique())
         xmr_pts = _xmr_points(
-            xmr_series.select("facet", "period", "value", "direction"),
-            {f: d for f, d in rebase.items() if f in present},
-            {f: t for f, t in targets.items() if f in present},
-        )
+            xmr_series.select(*CHART_KEYS, "period", "value", "direction"), rebase, targets)
         frames.append(xmr_pts.with_columns(chart_type=pl.lit("xmr")))
     for chart_type in sorted(ATTRIBUTE_CHARTS):
         part = series.filter(pl.col("chart_type") == chart_type)
         if part.height:
-            frames.append(_attribute_points(part, chart_type).with_columns(
+            frames.append(_attribute_points(part, chart_type, rebase).with_columns(
                 chart_type=pl.lit(chart_type)))
     run_part = series.filter(pl.col("chart_type") == "run")
     if run_part.height:
-        frames.append(_run_points(run_part).with_columns(chart_type=pl.lit("run")))
+        frames.append(_run_points(run_part, rebase).with_columns(chart_type=pl.lit("run")))
 
     if not frames:
         empty = pl.DataFrame(schema=POINT_COLUMNS)
         return empty, summarise_points(empty)
     points = (
-        pl.concat([f.select([c for c in ["facet", *POINT_COLUMNS] if c in f.columns])
-                   for f in frames], how="diagonal_relaxed")
-        .pipe(_unfacet)
+        pl.concat([f.select([c for c in POINT_COLUMNS if c in f.columns]) for f in frames],
+                  how="diagonal_relaxed")
         .drop("target", strict=False)
-        .join(series.select("facet", "period", "target"), on=["facet", "period"], how="left")
+        .join(series.select(*CHART_KEYS, "period", "target"), on=[*CHART_KEYS, "period"],
+              how="left")
         .select(list(POINT_COLUMNS))
         .cast(POINT_COLUMNS)
         .sort(CHART_KEYS + ["period"])
@@ -275,8 +275,9 @@ SPC_TABLES = ("spc_points", "spc_summary", "spc_signals")
         ))
     ],
     pool=DUCKDB_WRITER_POOL,
-    retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
+    retry_policy=TRANSIENT_RETRY_POLICY,
 )
+@transient_only("spc tables")
 def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     with warehouse.connect() as con:
         scorecard = _read(con, """
@@ -286,9 +287,17 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         catalogue = _read(con, """
             select measure_id, direction, chart_type, cast(multiplier as double) multiplier
             from marts.dim_measure""")
-        rebase_dates = _read(con, """
-            select measure_id, level, unit_code, cast(rebase_date as date) rebase_date
+        # As text and in file order: a bad row is reported by its line, not as a cast error.
+        seed_rows = _read(con, """
+            select measure_id, level, unit_code, cast(rebase_date as varchar) rebase_date
             from marts.spc_rebase_dates""")
+        try:
+            rebase_dates = checked_rebase_dates(
+                seed_rows, catalogue["measure_id"],
+                scorecard.select("level", "unit_code").unique())
+        except RebaseDatesError as exc:
+            # Deterministic: a retry would read the same seed.
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
         points, summary = chart_scorecard(scorecard, catalogue, rebase_dates)
 
         con.execute("create schema if not exists spc")

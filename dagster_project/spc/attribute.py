@@ -8,13 +8,15 @@ Where qicharts2 itself stops (t chart with a value <= 0) this raises ValueError.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from . import _facets
 from . import _validate as v
 from ._exact import group_exact_sums, group_means
 from ._groups import GID, POS, add_group_index, broadcast, lag
+from .rebase import add_rebase_group
 from .runs import runs_analysis
 
 CHARTS = ("run", "i", "mr", "p", "pp", "u", "up", "c", "g", "t")
@@ -183,13 +185,21 @@ def attribute_chart(
     value: str,
     date: str,
     denominator: str | None = None,
-    facet: str | None = None,
+    facet: str | list[str] | None = None,
     multiply: float = 1,
     freeze: int | None = None,
     parts: Sequence[int] | None = None,
+    rebase: list | Mapping | None = None,
 ) -> pl.DataFrame:
-    """qicharts2-style chart: one row per facet and date, columns as `COLUMNS`."""
+    """qicharts2-style chart: one row per facet and date, columns as `COLUMNS`.
+
+    `rebase` (dates, or a mapping facet -> dates, as for `xmr`) starts a new part at each date,
+    so limits are computed per part as with qicharts2's `part`; like `parts`, it overrides
+    `freeze`. `facet` may name several columns: the output's `facet` is then a struct of them
+    and a `rebase` mapping is keyed by tuples of their values."""
     df = v.check_frame(df)
+    df, facet, facet_keys = _facets.encode(df, facet)
+    rebase = _facets.encode_mapping(rebase, facet_keys, "rebase")
     if chart not in CHARTS:
         raise ValueError(f"chart must be one of {CHARTS}, got {chart!r}")
     v.check_column(df, value, "value")
@@ -212,6 +222,8 @@ def attribute_chart(
         if any(isinstance(p, bool) or not isinstance(p, int) for p in parts):
             raise ValueError(f"parts must be integers (point counts), got {parts!r}")
         freeze = None  # qicharts2 ignores freeze when parts are given
+    if rebase is not None:
+        freeze = None  # rebase dates are parts too
 
     got_n = denominator is not None
     frame = df.select(
@@ -234,10 +246,11 @@ def attribute_chart(
     part = pl.lit(1, dtype=pl.Int32)
     for b in breaks:
         part = part + (xx > b).cast(pl.Int32)
+    frame = add_rebase_group(frame, rebase)  # 0 everywhere without rebase dates
     frame = frame.with_columns(
-        part.alias("part"),
+        (part + pl.col("rebase_group")).alias("part"),
         (xx <= freeze if freeze is not None else pl.lit(True)).alias("baseline"),
-    ).drop(GID, POS, "__left", "__nrows")
+    ).drop(GID, POS, "__left", "__nrows", "rebase_group")
     frame = add_group_index(frame, ["facet", "part"])
 
     frame = _limits(frame, chart)
@@ -259,4 +272,5 @@ def attribute_chart(
         pl.col("__n").alias("denominator"),
     )
     signal = (pl.col("value") > pl.col("ucl")) | (pl.col("value") < pl.col("lcl"))
-    return frame.with_columns(signal.fill_null(False).alias("sigma_signal")).select(COLUMNS)
+    chart = frame.with_columns(signal.fill_null(False).alias("sigma_signal")).select(COLUMNS)
+    return _facets.decode(chart, facet_keys)

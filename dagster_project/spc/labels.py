@@ -7,6 +7,8 @@ limits, and the 2-sigma lines sit two thirds of the way out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from . import _validate as v
@@ -15,9 +17,11 @@ from .classify import point_type, special_cause_type
 from .rules import close_to_limits, outside_limits, relative_to_mean, shift, trend, two_in_three
 
 
-def label_points(chart: pl.DataFrame, improvement_direction: str) -> pl.DataFrame:
+def label_points(chart: pl.DataFrame, improvement_direction: str,
+                 by: Sequence[str] = ("facet",)) -> pl.DataFrame:
     """Add `special_cause_type`, `special_cause_flag` and `point_type` to a chart sorted by
-    facet then date with columns facet, date, value, cl, lcl, ucl (null limits: none known)."""
+    `by` then date with columns date, value, cl, lcl, ucl (null limits: none known). The rules
+    run within each group of `by` (a chart, or a chart's part: never across a rebase)."""
     direction = v.check_direction(improvement_direction)
     two_thirds = 2.0 / 3.0
     frame = chart.with_columns(
@@ -29,7 +33,7 @@ def label_points(chart: pl.DataFrame, improvement_direction: str) -> pl.DataFram
         __nupl=pl.col("mean") + two_thirds * (pl.col("upl") - pl.col("mean")),
     )
     original = chart.columns
-    frame = add_group_index(frame, ["facet"])
+    frame = add_group_index(frame, list(by))
     for rule in (outside_limits, close_to_limits, relative_to_mean, trend, shift, two_in_three):
         frame = rule(frame)
     frame = point_type(special_cause_type(frame), direction)

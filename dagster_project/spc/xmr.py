@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from . import _facets
 from . import _validate as v
 from ._groups import NROWS, add_group_index
 from .classify import point_type, special_cause_type
@@ -56,7 +57,7 @@ def xmr(
     df: pl.DataFrame,
     value: str = "y",
     date: str = "x",
-    facet: str | None = None,
+    facet: str | list[str] | None = None,
     improvement_direction: str = "increase",
     target: float | Mapping | None = None,
     rebase: list | Mapping | None = None,
@@ -64,8 +65,14 @@ def xmr(
     screen_outliers: bool = True,
     trajectory: str | None = None,
 ) -> pl.DataFrame:
-    """XmR chart: one row per input row, sorted by facet then date (columns in `COLUMNS`)."""
+    """XmR chart: one row per input row, sorted by facet then date (columns in `COLUMNS`).
+
+    `facet` may name several columns: the output's `facet` is then a struct of them, and a
+    `target` or `rebase` mapping is keyed by tuples of their values."""
     df = v.check_frame(df)
+    df, facet, facet_keys = _facets.encode(df, facet)
+    target = _facets.encode_mapping(target, facet_keys, "target")
+    rebase = _facets.encode_mapping(rebase, facet_keys, "rebase")
     v.check_column(df, value, "value")
     v.check_column(df, date, "date")
     v.check_column(df, facet, "facet", optional=True)
@@ -95,8 +102,9 @@ def xmr(
         frame = rule(frame)
     frame = point_type(special_cause_type(frame), direction)
     frame = _target(frame, target)
-    return frame.with_columns(
+    chart = frame.with_columns(
         (pl.col(NROWS) < SHORT_GROUP).alias("short_group_warning"),
         pl.lit(improvement_direction).alias("improvement_direction"),
         pl.lit(target is not None).alias("target_given"),
     ).select(COLUMNS)
+    return _facets.decode(chart, facet_keys)

@@ -157,3 +157,20 @@ def test_errors():
         attribute_chart(series(DOC), "xbar", "y", "x")
     with pytest.raises(ValueError, match="denominator"):
         attribute_chart(series(DOC), "p", "y", "x")
+
+
+def test_rebase_dates_split_the_chart_into_parts_like_parts():
+    ys = [3, 5, 2, 8, 4, 6, 3, 7, 5, 4, 6, 6, 15, 17, 14, 18, 16, 15, 17, 16, 14, 18]
+    df = pl.DataFrame({"x": dates(len(ys)), "y": ys, "f": ["a"] * len(ys)})
+    by_parts = attribute_chart(df, "c", "y", "x", parts=[12])
+    by_date = attribute_chart(df, "c", "y", "x", rebase=[dates(len(ys))[12]], freeze=5)
+    assert by_date.equals(by_parts)  # and, like parts, a rebase overrides freeze
+    assert by_date["part"].to_list() == [1] * 12 + [2] * 10
+    assert by_date["cl"].unique().sort().to_list() == [sum(ys[:12]) / 12, sum(ys[12:]) / 10]
+    # per facet: only the named facet is split
+    two = pl.concat([df, df.with_columns(f=pl.lit("b"))])
+    chart = attribute_chart(two, "c", "y", "x", facet="f", rebase={"a": [dates(len(ys))[12]]})
+    assert chart.group_by("facet").agg(pl.col("part").max()).sort("facet").rows() == [
+        ("a", 2), ("b", 1)]
+    with pytest.raises(ValueError, match="not in the data"):
+        attribute_chart(two, "c", "y", "x", facet="f", rebase={"z": [dates(1)[0]]})

@@ -97,3 +97,56 @@ def test_constant_series_with_a_target_has_inconsistent_assurance():
                                       CATALOGUE, NO_REBASE)
     assert summary["upl"].is_nan().all()
     assert summary["assurance_icon"].to_list() == ["inconsistent"]
+
+
+def test_unit_code_containing_the_key_separator_survives_intact():
+    # The old asset joined measure|level|unit into one string and split it back: "A|B" became
+    # a phantom CSU "A".
+    values = [10.0, 11, 9, 10, 12, 10, 11, 9, 10, 11, 10, 9, 10, 11]
+    sc = pl.concat([scorecard("X01", "csu", "A|B", values),
+                    scorecard("X01", "csu", "A", [v + 1 for v in values])])
+    rebase = pl.DataFrame({"measure_id": ["X01"], "level": ["csu"], "unit_code": ["A|B"],
+                           "rebase_date": [MONTHS[7]]})
+    points, summary = chart_scorecard(sc, CATALOGUE, rebase)
+    assert sorted(summary["unit_code"]) == ["A", "A|B"]
+    assert points.group_by("unit_code").len().sort("unit_code").rows() == [("A", 14), ("A|B", 14)]
+    assert points.filter(pl.col("unit_code") == "A|B")["rebase_group"].max() == 1
+    assert points.filter(pl.col("unit_code") == "A")["rebase_group"].max() == 0
+    signals = detect_new_signals(points.with_columns(special_cause_flag=pl.lit(True)),
+                                 pl.DataFrame(), "run1", dt.datetime(2026, 11, 1))
+    assert set(signals["unit_code"]) == {"A", "A|B"}
+
+
+ATTRIBUTE_CATALOGUE = pl.DataFrame({
+    "measure_id": ["C05", "R01"], "direction": ["decrease", "increase"],
+    "chart_type": ["c", "run"], "multiplier": [1.0, 1.0]})
+
+
+def test_rebase_date_splits_a_csu_attribute_chart_into_parts():
+    # README's own example: Q05,csu,ELD,2025-04-01. Attribute charts used to stay in group 0.
+    counts = [3.0, 5, 2, 8, 4, 6, 3, 7, 5, 4, 6, 6] + [15.0, 17, 14, 18, 16, 15, 17, 16, 14, 18]
+    sc = scorecard("C05", "csu", "ELD", counts, numerators=counts)
+    rebase = pl.DataFrame({"measure_id": ["C05"], "level": ["csu"], "unit_code": ["ELD"],
+                           "rebase_date": [MONTHS[12]]})
+    points, summary = chart_scorecard(sc, ATTRIBUTE_CATALOGUE, rebase)
+    assert points["chart_type"].unique().to_list() == ["c"]
+    assert points["rebase_group"].to_list() == [0] * 12 + [1] * 10
+    means = points.group_by("rebase_group").agg(pl.col("mean").unique()).sort("rebase_group")
+    assert means["mean"].to_list() == [[sum(counts[:12]) / 12], [sum(counts[12:]) / 10]]
+    # the step up is a new level, not a run of special causes against the old limits
+    assert not points.filter(pl.col("rebase_group") == 1)["special_cause_flag"].any()
+    unsplit, _ = chart_scorecard(sc, ATTRIBUTE_CATALOGUE, NO_REBASE)
+    assert unsplit.filter(pl.col("period") >= MONTHS[12])["special_cause_flag"].all()
+    assert summary["mean"][0] == pytest.approx(sum(counts[12:]) / 10)
+    assert summary["short_group_warning"][0]  # 10 points in the latest part
+
+
+def test_rebase_date_splits_a_run_chart():
+    values = [5.0, 6, 5, 7, 6, 9, 10, 9]
+    rebase = pl.DataFrame({"measure_id": ["R01"], "level": ["csu"], "unit_code": ["AMS"],
+                           "rebase_date": [MONTHS[5]]})
+    points, _ = chart_scorecard(scorecard("R01", "csu", "AMS", values), ATTRIBUTE_CATALOGUE,
+                                rebase)
+    assert points["chart_type"].unique().to_list() == ["run"]
+    assert points["rebase_group"].to_list() == [0] * 5 + [1] * 3
+    assert points["mean"].to_list() == [6.0] * 5 + [9.0] * 3
