@@ -4,24 +4,33 @@ The cursor remembers every file's size, modification time and content hash, so a
 replays nothing, an unchanged file is not hashed again, and the same bytes delivered again
 (under any name) start nothing. A file whose modification time is more recent than
 FILE_STABLE_SECONDS is still being written and waits for a later tick.
+
+The sensor sees the landing folder through the loader's own `discover` (ingest/discovery.py), so
+it applies the same rules: only regular files named like an extract are hashed, opened without
+following links and without blocking (a FIFO, a device, a folder or a link named like a file is
+left to the loader, which records it as rejected). A file that cannot be read is skipped, never
+an error of the sensor.
 """
 
 
 import hashlib
 import json
+import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 
-from .contracts import CONTRACTS_BY_NAME
-from .ingest.reader import file_sha256
+from .contracts import CONTRACTS
+from .ingest.discovery import discover
+from .ingest.load import latest_extract_date
+from .ingest.reader import FileRejected, file_sha256
 from .jobs import NIGHTLY_JOB_NAME
 from .settings import get_settings
 
-EXTRACT_SUFFIXES = {".csv", ".parquet", ".xlsx"}
-
+log = logging.getLogger(__name__)
 
 file_hash = file_sha256  # the loader's own hash: the sensor and the load log agree
 
@@ -37,24 +46,26 @@ def scan_landing(landing: Path, cursor: dict, stable_seconds: float,
                  now: float | None = None) -> LandingScan:
     """Pure apart from reading the folder: what is new since `cursor`, and the next cursor."""
     now = time.time() if now is None else now
+    latest = latest_extract_date(datetime.fromtimestamp(now, UTC).replace(tzinfo=None))
     files: dict = dict(cursor.get("files", {}))
     seen: set[str] = set(cursor.get("hashes", []))
     new: dict[str, str] = {}
     waiting: list[str] = []
-    if landing.is_dir():
-        for path in sorted(landing.glob("*/*")):
-            if path.parent.name not in CONTRACTS_BY_NAME or path.suffix.lower() not in EXTRACT_SUFFIXES:
-                continue
-            stat = path.stat()
-            rel = path.relative_to(landing).as_posix()
-            if stable_seconds > 0 and now - stat.st_mtime < stable_seconds:
-                waiting.append(rel)
-                continue
+    for contract in CONTRACTS if Path(landing).is_dir() else ():
+        found = discover(landing, contract.name, stable_seconds=stable_seconds, now=now,
+                         latest_date=latest)
+        waiting += [f"{contract.name}/{name}" for name in found.pending]
+        for landed in sorted(found.superseded + found.to_load, key=lambda f: f.name):
+            rel = f"{contract.name}/{landed.name}"
             known = files.get(rel)
-            if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            if known and known[0] == landed.size and known[1] == landed.mtime_ns:
                 continue
-            digest = file_hash(path)
-            files[rel] = [stat.st_size, stat.st_mtime_ns, digest]
+            try:
+                digest = file_hash(landed.path)
+            except (FileRejected, OSError) as exc:  # the loader records why
+                log.info("%s: not hashed (%s)", rel, type(exc).__name__)
+                continue
+            files[rel] = [landed.size, landed.mtime_ns, digest]
             if digest not in seen:
                 seen.add(digest)
                 new[rel] = digest

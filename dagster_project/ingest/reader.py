@@ -9,11 +9,21 @@ required column rejects the file; an unknown extra column is dropped and named i
 ends up in `raw.load_log.message`).
 
 CSV decoding: UTF-8; a UTF-8 byte-order mark is stripped; bytes that are not valid UTF-8 are read
-as Windows-1252 and converted, with a note. The delimiter is always a comma (never sniffed), so a
-`;`-separated file shows up as a single-column header and is rejected with that said.
+as Windows-1252 and converted, with a note. Line endings: LF or CRLF are read as they are; old Mac
+CR-only endings, and a mix of CRLF and LF, are normalised to LF (with a note) and the file loaded.
+The delimiter is always a comma (never sniffed), so a `;`-separated file shows up as a
+single-column header and is rejected with that said.
+
+The file is read through an `OpenedFile` (landing.py): Python reads its descriptor, DuckDB reads
+`/dev/fd/<n>`, and a converted copy is written under a fixed name in a private temporary folder,
+so no path handed to DuckDB holds a character it could expand as a glob pattern.
+Messages never quote the file's content: not the first line, not a value (the header's unknown
+names are listed only when the header matched some expected columns, each name capped).
 
 Rejections (`FileRejected`, one message naming the file and the problem):
-  empty file (0 bytes, or nothing but whitespace); binary content (NUL or control bytes);
+  empty file (0 bytes, or nothing but whitespace); no line break at all (a header cut off
+  before its end: a complete delivery, even an empty one, ends its header line); binary content
+  (NUL or control bytes); a line over DuckDB's 2,000,000-byte limit (named, with its length);
   UTF-16; undecodable (neither UTF-8 nor Windows-1252); a single-column header (wrong delimiter);
   missing required column(s) (named, with any unknown names listed as likely renames); a column
   named twice; a row with fewer fields than the header (the last line: "truncated") or more;
@@ -39,19 +49,12 @@ from pathlib import Path
 import duckdb
 
 from ..contracts import Contract
+from .landing import OpenedFile
+from .rejection import MAX_COLUMN_NAME, FileRejected, error_summary, shown
 
 STAGE_TABLE = "_ingest_stage"
 UNNUMBERED = "_unnumbered"
 UTF8_BOM = b"\xef\xbb\xbf"
-
-
-class FileRejected(Exception):
-    """A file that cannot be read as a whole. `str(exc)` is the one message for the load log."""
-
-    def __init__(self, file: str, reason: str) -> None:
-        self.file = file
-        self.reason = reason
-        super().__init__(f"{file} rejected: {reason}")
 
 
 @dataclass
@@ -69,8 +72,10 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _preview(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[: limit - 3] + "..."
+def _names(names: list[str], limit: int = 5) -> str:
+    """Header names for a message: each escaped and capped, at most `limit` of them."""
+    out = ", ".join(shown(n, MAX_COLUMN_NAME) for n in names[:limit])
+    return out + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 # --- header -------------------------------------------------------------------------------
@@ -93,6 +98,8 @@ def map_header(file: str, header: list[str],
             mapping[name] = i
         else:
             unknown.append((raw or "").strip() or f"(unnamed column {i + 1})")
+    # Names are quoted below only once the header is known to be one (some expected column
+    # matched): a file without a header row would otherwise put its first row in the message.
 
     missing = [c for c in contract.required_columns if c not in mapping]
     if missing:
@@ -101,24 +108,24 @@ def map_header(file: str, header: list[str],
             delims = {d: only.count(d) for d in (";", "\t", "|")}
             best = max(delims, key=lambda d: delims[d])
             if delims[best]:
-                shown = "tab" if best == "\t" else repr(best)
+                delim = "tab" if best == "\t" else repr(best)
                 raise FileRejected(
-                    file, f"not comma-separated: the header is a single column "
-                          f"{_preview(only)!r} (the delimiter looks like {shown})")
+                    file, f"not comma-separated: line 1 (the header) is a single column "
+                          f"(the delimiter looks like {delim})")
             raise FileRejected(
-                file, f"not a CSV with the expected columns: the header is a single column "
-                      f"{_preview(only)!r}")
+                file, "not a CSV with the expected columns: line 1 (the header) is a single "
+                      "column")
         if not mapping:
             raise FileRejected(
-                file, f"no expected column in the header (first line: "
-                      f"{_preview(','.join(header))!r}); missing header row or wrong file?")
+                file, f"no expected column in line 1 (the header; {len(header)} fields); "
+                      "missing header row or wrong file?")
         reason = f"missing required column(s): {', '.join(missing)}"
         if unknown:
-            reason += f"; unknown column(s) in the header: {', '.join(unknown)} (renamed?)"
+            reason += f"; unknown column(s) in the header: {_names(unknown)} (renamed?)"
         raise FileRejected(file, reason)
     notes = []
     if unknown:
-        notes.append(f"unknown column(s) dropped: {', '.join(unknown)}")
+        notes.append(f"unknown column(s) dropped: {_names(unknown)}")
     return mapping, notes
 
 
@@ -133,6 +140,7 @@ def _stage_select(contract: Contract, mapping: dict[str, str]) -> str:
 
 # --- CSV ----------------------------------------------------------------------------------
 
+LF, CRLF, CR, MIXED = "LF", "CRLF", "CR", "mixed CRLF/LF"  # a CSV's line endings
 CHUNK = 1 << 24  # 16 MiB: files are checked and hashed a chunk at a time, never held whole
 
 
@@ -144,6 +152,41 @@ class CsvInspection:
     utf8: bool  # valid UTF-8 throughout (else it is read as Windows-1252)
     bom: bool
     rejection: str | None = None  # why the file cannot be read at all
+    newlines: str = LF  # LF | CRLF (read as they are) | CR | MIXED (normalised to LF)
+
+    @property
+    def readable_as_is(self) -> bool:
+        """DuckDB can read the bytes themselves (the common path: no copy, no decoding)."""
+        return self.utf8 and not self.bom and self.newlines in (LF, CRLF)
+
+
+
+def newline_convention(lf: int, cr: int, crlf: int) -> str | None:
+    """The file's line endings from its counts of \n, \r and \r\n; None: no line break.
+    A stray CR inside a value of an LF or CRLF file leaves the file as it is (DuckDB reads it)."""
+    if lf == 0:
+        return CR if cr else None
+    if crlf == 0 or crlf == lf:
+        return CRLF if crlf else LF
+    return MIXED
+
+
+def no_line_break(size: int) -> str:
+    return (f"no line break in the file ({size:,} bytes): a header cut off before its end, or "
+            "not a line-based CSV (an empty delivery is a header line ending in a line break)")
+
+
+def normalise_newlines(file: str, text: str) -> tuple[str, str | None]:
+    """CR-only or mixed CRLF/LF text with LF endings, and the note saying so (None: as it was)."""
+    if "\r" not in text:
+        return text, None
+    convention = newline_convention(text.count("\n"), text.count("\r"), text.count("\r\n"))
+    if convention is None:
+        raise FileRejected(file, no_line_break(len(text.encode("utf-8"))))
+    if convention not in (CR, MIXED):
+        return text, None
+    return (text.replace("\r\n", "\n").replace("\r", "\n"),
+            f"{convention} line endings converted to LF")
 
 
 def _reject_binary(file: str, sample: bytes) -> None:
@@ -156,40 +199,49 @@ def _reject_binary(file: str, sample: bytes) -> None:
         raise FileRejected(file, "binary content (control bytes): not a CSV text file")
 
 
-def inspect_csv(path: Path) -> CsvInspection:
+def inspect_csv(opened: OpenedFile) -> CsvInspection:
     """One pass over the file in chunks: its sha256, whether it is valid UTF-8 (ASCII chunks
     pass at memory speed; from the first other byte, an incremental decoder, so a character
-    split across chunks is fine), binary content, and the header line.
+    split across chunks is fine), binary content, its line endings, and the header line.
     Memory stays at one chunk whatever the file's size. A file that cannot be read at all gets
-    `rejection`, and still its hash (the load log records both)."""
+    `rejection`, and still its hash (the load log records both). An OSError while reading
+    (an I/O error) propagates: the caller rejects the file for it."""
     import codecs
     import hashlib
 
-    file = path.name
+    file = opened.name
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8, ascii_so_far, first, size, rejection = True, True, b"", 0, None
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            if rejection:
-                continue
+    lf = cr = crlf = 0
+    after_cr = False
+    for chunk in opened.chunks(CHUNK):
+        digest.update(chunk)
+        if rejection:
+            continue
+        # line endings: counting is memchr-fast; a CRLF may straddle two chunks
+        lf += chunk.count(b"\n")
+        crlf += after_cr and chunk[:1] == b"\n"
+        if n_cr := chunk.count(b"\r"):
+            cr += n_cr
+            crlf += chunk.count(b"\r\n")
+        after_cr = chunk[-1:] == b"\r"
+        try:
+            if not first:
+                first = chunk[:65536]
+                _reject_binary(file, first)
+            if b"\x00" in chunk:
+                raise FileRejected(file, "binary content (NUL bytes): not a CSV text file")
+        except FileRejected as exc:
+            rejection = exc.reason
+            continue
+        size += len(chunk)
+        if utf8 and not (ascii_so_far and chunk.isascii()):
+            ascii_so_far = False  # decoded from here on: a character may span chunks
             try:
-                if not first:
-                    first = chunk[:65536]
-                    _reject_binary(file, first)
-                if b"\x00" in chunk:
-                    raise FileRejected(file, "binary content (NUL bytes): not a CSV text file")
-            except FileRejected as exc:
-                rejection = exc.reason
-                continue
-            size += len(chunk)
-            if utf8 and not (ascii_so_far and chunk.isascii()):
-                ascii_so_far = False  # decoded from here on: a character may span chunks
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
     if utf8 and not rejection:
         try:
             decoder.decode(b"", final=True)
@@ -202,18 +254,23 @@ def inspect_csv(path: Path) -> CsvInspection:
     text = head.decode("utf-8" if utf8 else "cp1252", errors="replace")
     if not rejection and not text.strip() and size <= len(first):
         rejection = "empty file (no header row)"
+    newlines = newline_convention(lf, cr, crlf)
+    if not rejection and newlines is None:
+        rejection = no_line_break(size)
     header = next(csv.reader(io.StringIO(text)), []) if not rejection else []
-    return CsvInspection(digest.hexdigest(), header, utf8, bom, rejection)
+    return CsvInspection(digest.hexdigest(), header, utf8, bom, rejection, newlines or LF)
 
 
-def file_sha256(path: Path) -> str:
-    """The sha256 of a file's bytes, a chunk at a time."""
+def file_sha256(source: OpenedFile | Path) -> str:
+    """The sha256 of a file's bytes, a chunk at a time (a path is opened safely first)."""
     import hashlib
 
+    if not isinstance(source, OpenedFile):
+        with OpenedFile(source) as opened:
+            return file_sha256(opened)
     digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
+    for chunk in source.chunks(CHUNK):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -249,13 +306,12 @@ def decode_csv_bytes(file: str, data: bytes) -> tuple[str, list[str], bool]:
     return text, notes, rewritten
 
 
-def _last_line_number(path: Path) -> int:
+def _last_line_number(opened: OpenedFile) -> int:
     """The number of the file's last non-blank line (1 = the header)."""
     lines, tail = 0, b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            lines += chunk.count(b"\n")
-            tail = (tail + chunk)[-65536:]
+    for chunk in opened.chunks(CHUNK):
+        lines += chunk.count(b"\n")
+        tail = (tail + chunk)[-65536:]
     trailing = len(tail) - len(tail.rstrip())
     return lines + 1 - tail[len(tail) - trailing:].count(b"\n")
 
@@ -266,6 +322,11 @@ def csv_error_reason(error: str, last_line: int) -> str:
     line = int(line_m.group(1)) if line_m else None
     cols = re.search(r"Expected Number of Columns:\s*(\d+)\s*Found:\s*(\d+)", error)
     where = f"line {line}" if line else "a line"
+    too_long = re.search(r"Maximum line size of (\d+) bytes exceeded\. Actual Size:\s*(\d+)",
+                         error)
+    if too_long:
+        return (f"{where} is {int(too_long[2]):,} bytes long, over the "
+                f"{int(too_long[1]):,}-byte limit of a line (not a CSV of the expected shape)")
     if cols:
         expected, found = int(cols.group(1)), int(cols.group(2))
         if found < expected and line is not None and line >= last_line:
@@ -280,46 +341,50 @@ def csv_error_reason(error: str, last_line: int) -> str:
             return (f"truncated: unterminated quoted value on the last line (line {line}); "
                     "the file was cut off mid-row")
         return f"unterminated quoted value on {where}"
-    first = error.strip().splitlines()[0] if error.strip() else "unknown error"
-    return f"not a readable CSV ({first})"
+    return f"not a readable CSV ({error_summary(error)})"
 
 
-def _csv_source(path: Path, n_columns: int) -> str:
+def _csv_source(path: str, n_columns: int) -> str:
     positional = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns)) + "}"
-    return (f"read_csv({sql_string(str(path))}, delim=',', quote='\"', escape='\"', "
+    return (f"read_csv({sql_string(path)}, delim=',', quote='\"', escape='\"', "
             f"header=true, auto_detect=false, columns={positional}, strict_mode=true, "
             f"null_padding=false, ignore_errors=false)")
 
 
-def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
+def read_csv(con: duckdb.DuckDBPyConnection, opened: OpenedFile, data: bytes | None,
              contract: Contract, table: str = STAGE_TABLE,
              inspection: CsvInspection | None = None) -> ReadResult:
     """Stage a CSV: DuckDB's parallel reader straight into a temp table of text (no Python
     decoding, no row-numbering window), numbered by a view. A ragged or cut-off file fails
     that scan and is rejected before anything is written.
 
-    A file DuckDB cannot read as it is (a byte-order mark, Windows-1252 text) is converted into
-    a temporary UTF-8 copy for DuckDB to read. Call it outside a transaction: the rows are
-    numbered by the staged table's rowids, which only then are their positions."""
-    file = path.name
+    A file DuckDB cannot read as it is (a byte-order mark, Windows-1252 text, CR-only or mixed
+    line endings) is converted into a temporary UTF-8 copy, under a fixed name, for DuckDB to
+    read. Call it outside a transaction: the rows are numbered by the staged table's rowids,
+    which only then are their positions."""
+    file = opened.name
     if inspection is None and data is None:
-        inspection = inspect_csv(path)
+        inspection = inspect_csv(opened)
     if inspection is not None and inspection.rejection:
         raise FileRejected(file, inspection.rejection)
     notes: list[str] = []
-    source = path
+    source = opened.reader_path
     tmpdir = None
-    if inspection is not None and inspection.utf8 and not inspection.bom:
+    if inspection is not None and inspection.readable_as_is:
         header, last_line = inspection.header, None
     else:
-        text, notes, rewritten = decode_csv_bytes(file, path.read_bytes() if data is None
+        text, notes, rewritten = decode_csv_bytes(file, opened.read_all(CHUNK) if data is None
                                                   else data)
+        text, newline_note = normalise_newlines(file, text)
+        if newline_note:
+            notes.append(newline_note)
+            rewritten = True
         header = next(csv.reader(io.StringIO(text[:1_000_000])), [])
         last_line = text.rstrip().count("\n") + 1
         if rewritten:
             tmpdir = tempfile.TemporaryDirectory(prefix="ingest_")
-            source = Path(tmpdir.name) / file
-            source.write_text(text, encoding="utf-8")
+            source = str(Path(tmpdir.name) / "converted.csv")
+            Path(source).write_text(text, encoding="utf-8", newline="")
         del text
     mapping, header_notes = map_header(file, header, contract)
     notes.extend(header_notes)
@@ -332,7 +397,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table}{UNNUMBERED} AS "
                     f"SELECT {select} FROM {src}")
     except duckdb.Error as exc:
-        lines = last_line if last_line is not None else _last_line_number(source)
+        lines = last_line if last_line is not None else _last_line_number(opened)
         raise FileRejected(file, csv_error_reason(str(exc), lines)) from None
     finally:
         if tmpdir is not None:  # the rows are in the table now
@@ -349,17 +414,17 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes | None,
 
 # --- Parquet ------------------------------------------------------------------------------
 
-def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, contract: Contract,
-                 table: str = STAGE_TABLE) -> ReadResult:
-    file = path.name
+def read_parquet(con: duckdb.DuckDBPyConnection, opened: OpenedFile, data: bytes,
+                 contract: Contract, table: str = STAGE_TABLE) -> ReadResult:
+    file = opened.name
     if not data:
         raise FileRejected(file, "empty file (0 bytes)")
-    src = f"read_parquet({sql_string(str(path))}, file_row_number=true)"
+    src = f"read_parquet({sql_string(opened.reader_path)}, file_row_number=true)"
     try:
         names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise FileRejected(file, f"not a readable Parquet file ({first})") from None
+        raise FileRejected(file, f"not a readable Parquet file ({error_summary(str(exc))})"
+                           ) from None
     header = [n for n in names if n != "file_row_number"]
     mapping, notes = map_header(file, header, contract)
     select = _stage_select(contract, {name: f"CAST({quote_ident(header[i])} AS VARCHAR)"
@@ -370,8 +435,8 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, contra
             f"SELECT file_row_number + 1 AS _row_number, {select} FROM {src} "
             f"ORDER BY file_row_number")
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise FileRejected(file, f"not a readable Parquet file ({first})") from None
+        raise FileRejected(file, f"not a readable Parquet file ({error_summary(str(exc))})"
+                           ) from None
     rows_in = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     return ReadResult(rows_in, notes, tuple(mapping))
 
@@ -396,12 +461,12 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, contract: Contract,
-              table: str = STAGE_TABLE) -> ReadResult:
+def read_xlsx(con: duckdb.DuckDBPyConnection, opened: OpenedFile, data: bytes,
+              contract: Contract, table: str = STAGE_TABLE) -> ReadResult:
     import openpyxl
     import pyarrow as pa
 
-    file = path.name
+    file = opened.name
     if not data:
         raise FileRejected(file, "empty file (0 bytes)")
     try:
@@ -425,7 +490,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, contract:
         raise
     except Exception as exc:  # zip/xml errors: not a workbook
         raise FileRejected(file, f"not a readable XLSX workbook ({type(exc).__name__}: "
-                                 f"{_preview(str(exc), 120)})") from None
+                                 f"{error_summary(str(exc))})") from None
     arrow = pa.table({"_row_number": pa.array(numbers, pa.int64()),
                       **{f"c_{n}": pa.array(v, pa.string()) for n, v in cols.items()}})
     con.register("_ingest_xlsx", arrow)
@@ -441,17 +506,17 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, contract:
 READERS = {"csv": read_csv, "parquet": read_parquet, "xlsx": read_xlsx}
 
 
-def read_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, *,
+def read_file(con: duckdb.DuckDBPyConnection, opened: OpenedFile, contract: Contract, *,
               fmt: str | None = None, data: bytes | None = None,
               table: str = STAGE_TABLE, inspection: CsvInspection | None = None) -> ReadResult:
-    """Stage `path` as temp relation `table` (see module doc); raise FileRejected if unreadable.
-    A CSV is streamed from disk (`inspection`: its bytes already inspected by `inspect_csv`)."""
-    path = Path(path)
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    """Stage the opened file as temp relation `table` (see module doc); raise FileRejected if
+    unreadable. A CSV is streamed (`inspection`: its bytes already inspected by `inspect_csv`).
+    An OSError while reading (an I/O error) propagates: the caller rejects the file for it."""
+    fmt = (fmt or Path(opened.name).suffix.lstrip(".")).lower()
     if fmt not in READERS:
-        raise FileRejected(path.name, f"unsupported format {fmt!r}")
+        raise FileRejected(opened.name, f"unsupported format {shown(fmt, 20)!r}")
     if fmt == "csv":
-        return read_csv(con, path, data, contract, table, inspection=inspection)
+        return read_csv(con, opened, data, contract, table, inspection=inspection)
     if data is None:  # Parquet and XLSX deliveries are small
-        data = path.read_bytes()
-    return READERS[fmt](con, path, data, contract, table)
+        data = opened.read_all(CHUNK)
+    return READERS[fmt](con, opened, data, contract, table)

@@ -4,6 +4,10 @@ Files follow the landing contract: `<landing>/<extract>/<extract>_<YYYYMMDD>.csv
 header row, ISO dates, `Y`/`N` booleans, empty cell for missing. A file is opened on its first
 chunk (truncating any earlier file of that name) and appended to after, so a national run streams
 each trust's rows into the shared monthly files without holding them.
+
+After each write the file is listed, with its size and modification time, in its folder's
+`.generated.json` (ingest/landing.py): the loader knows a listed, unchanged file is complete and
+does not wait FILE_STABLE_SECONDS for it, so `make run` on a freshly generated trust starts at once.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from dagster_project.contracts import CONTRACTS, CONTRACTS_BY_NAME, Contract
+from dagster_project.ingest.landing import record_generated
 
 from .periods import day_number, stamp
 from .streams import stream
@@ -71,6 +76,7 @@ class LandingWriter:
             _format_dates(df).write_csv(fh, include_header=first, date_format="%Y-%m-%d",
                          datetime_format="%Y-%m-%d %H:%M:%S", float_precision=2,
                          null_value="", line_terminator="\n")
+        record_generated(path)  # closed and complete: the loader need not wait for it
         self.rows[extract] += df.height
 
 

@@ -76,8 +76,8 @@ def test_materialise_every_ingest_asset(env, landing):
 
     act = meta["raw/activity"]  # a rejected file: recorded, and the asset still succeeds
     assert (act["files_loaded"].value, act["files_rejected"].value) == (1, 1)
-    assert ("activity_20250201.csv rejected: not comma-separated: the header is a single column "
-            "'month;csu_code' (the delimiter looks like ';')") in act["files"].value
+    assert ("activity_20250201.csv rejected: not comma-separated: line 1 (the header) is a "
+            "single column (the delimiter looks like ';')") in act["files"].value
 
     # a second run finds nothing new
     again = dg.materialize(ingest_assets, resources=env)
