@@ -38,8 +38,9 @@ def get_settings() -> Settings:
         warehouse_path=_path("WAREHOUSE_PATH", "data/warehouse.duckdb"),
         publish_dir=_path("PUBLISH_DIR", "data/published"),
         report_dir=_path("REPORT_DIR", "data/report"),
-        # A file whose size changed within this many seconds is still being written: skip it.
-        file_stable_seconds=float(os.environ.get("FILE_STABLE_SECONDS", "0")),
+        # A file modified within this many seconds may still be being copied: it waits for the
+        # next run (files the synthetic generator wrote and listed are exempt: ingest/landing.py).
+        file_stable_seconds=float(os.environ.get("FILE_STABLE_SECONDS", "120")),
         schedule_cron=os.environ.get("NIGHTLY_CRON", "0 2 * * *"),
         schedule_timezone=os.environ.get("NIGHTLY_TIMEZONE", "Europe/London"),
         # DuckDB's own default is 80% of RAM; a cap makes big loads spill to

@@ -17,6 +17,9 @@ from dagster_project.settings import DBT_PROJECT_DIR
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+# Tests write a file and load it at once; the wait for half-copied files is tested on its own
+# (tests/ingest/test_landing_rules.py, tests/orchestration/test_sensors.py).
+os.environ.setdefault("FILE_STABLE_SECONDS", "0")
 
 # Small enough to run in seconds, long enough (36 months) to carry every planted signal.
 SMALL_TRUST = {"months": 36, "staff": 300, "seed": 7}

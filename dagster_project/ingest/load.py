@@ -29,7 +29,13 @@ Delivery rules, per extract:
   quarantine rows and the load-log row are inserted. This also works when the correction arrives
   in a later run, whatever order the dates arrive in.
 - A rejected file (`FileRejected`) rolls its transaction back, so earlier data stays exactly as it
-  was, and is recorded as `rejected` with its one-line message.
+  was, and is recorded as `rejected` with its one-line message (rejection.py: file, line, column,
+  rule, never content, at most 300 characters). So is a file that cannot be opened or read (a
+  permission or I/O error: no content hash, and it is tried again every run until it is readable,
+  recorded once), an entry the landing rules refuse (discovery.py: a link, FIFO, device or folder
+  named like an extract file, a name with control characters, an extract date after tomorrow:
+  also without a hash), and a file whose control file (`<name>.ctl`, control.py) does not match
+  its bytes or its row count. No bad file stops the run: the other files and extracts go on.
 - For every loaded file rows_in = rows_loaded + rows_quarantined (checked before commit).
 - A missing referenced table (`ReferenceNotLoaded`) and any unexpected error roll back and raise:
   those are pipeline problems, not problems of the file, so nothing is recorded.
@@ -41,16 +47,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
 from ..contracts import CONTRACTS, LINEAGE_COLUMNS, Contract
 from ..settings import get_settings
+from .control import Control, check_hash, check_rows, read_control
 from .discovery import LandedFile, discover
+from .landing import OpenedFile, read_error
 from .reader import (
     STAGE_TABLE, UNNUMBERED, CsvInspection, FileRejected, file_sha256, inspect_csv, quote_ident,
     read_file,
@@ -85,8 +93,8 @@ LOADED, REJECTED, SKIPPED_DUPLICATE = "loaded", "rejected", "skipped_duplicate"
 @dataclass(frozen=True)
 class FileResult:
     file_name: str
-    extract_date: date
-    content_hash: str
+    extract_date: date | None  # None: a refused name with no readable date
+    content_hash: str | None  # None: the bytes could not (or must not) be read
     status: str
     rows_in: int
     rows_loaded: int
@@ -241,8 +249,8 @@ def _record(con: duckdb.DuckDBPyConnection, r: FileResult, extract: str, now: da
 
 
 def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landed: LandedFile,
-              content_hash: str, now: datetime,
-              inspection: CsvInspection | None = None) -> FileResult:
+              content_hash: str, now: datetime, inspection: CsvInspection | None = None, *,
+              opened: OpenedFile, control: Control | None = None) -> FileResult:
     """Read, validate and load one file in one transaction (see module doc)."""
     t0 = time.perf_counter()
     d = landed.extract_date
@@ -250,7 +258,12 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Landed
         # Reading and validating write only temp relations, before the transaction: inside
         # one, a new table's rowids are not its row positions (the stage numbers rows by them).
         try:
-            read = read_file(con, landed.path, contract, fmt=landed.fmt, inspection=inspection)
+            try:
+                read = read_file(con, opened, contract, fmt=landed.fmt, inspection=inspection)
+            except OSError as exc:  # an I/O error part way through the file
+                raise FileRejected(landed.name, read_error(exc)) from None
+            if control is not None:
+                check_rows(landed.name, control, read.rows_in)
             checked = validate(con, contract, d)
         except FileRejected as exc:
             result = FileResult(landed.name, d, content_hash, REJECTED, 0, 0, 0, str(exc),
@@ -318,13 +331,16 @@ def _write_file(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Land
 
 def load_extract(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: Path | str,
                  now: datetime | None = None, *,
-                 stable_seconds: float | None = None) -> ExtractLoadResult:
-    """Load every new file of `contract` waiting in `landing_dir/<extract>/`."""
+                 stable_seconds: float | None = None,
+                 progress: Callable[[int, int, int], None] | None = None) -> ExtractLoadResult:
+    """Load every new file of `contract` waiting in `landing_dir/<extract>/`; `progress` is
+    told (files done, files found, rows loaded so far) after each file."""
     now = now or _utc_now()
     if stable_seconds is None:
         stable_seconds = get_settings().file_stable_seconds
     ensure_tables(con, contract)
-    found = discover(landing_dir, contract.name, stable_seconds=stable_seconds)
+    found = discover(landing_dir, contract.name, stable_seconds=stable_seconds,
+                     latest_date=latest_extract_date(now))
     result = ExtractLoadResult(contract.name, pending=list(found.pending),
                                superseded=[f.name for f in found.superseded],
                                ignored=list(found.ignored))
@@ -335,40 +351,89 @@ def load_extract(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir
     loaded_by_hash = {h: name for name, h, status in history if status == LOADED}
     fingerprints = known_fingerprints(con, contract.name)
 
-    references_checked = False
+    def unreadable(name: str, extract_date: date | None, message: str) -> FileResult | None:
+        """A rejection with no content hash, recorded once (not again every night)."""
+        if (name, None) in seen:
+            return None
+        r = FileResult(name, extract_date, None, REJECTED, 0, 0, 0, message)
+        _record(con, r, contract.name, now)
+        return r
+
+    decisions = [unreadable(f.name, f.extract_date, str(FileRejected(f.name, f.reason)))
+                 for f in found.refused]
     for landed in found.to_load:
-        stat = landed.path.stat()
-        inspection = None
-        content_hash = fingerprints.get((landed.name, stat.st_size, stat.st_mtime_ns))
-        if content_hash is None or (landed.name, content_hash) not in seen:
-            # new or changed: hash it (a CSV is inspected on the same pass)
-            if landed.fmt == "csv":
-                inspection = inspect_csv(landed.path)
-                content_hash = inspection.content_hash
-            else:
-                content_hash = file_sha256(landed.path)
-            remember_fingerprint(con, contract.name, landed.name, stat, content_hash)
-        if (landed.name, content_hash) in seen:
-            result.unchanged.append(landed.name)
+        try:
+            with OpenedFile(landed.path) as opened:
+                r = _load_landed(con, contract, landed, opened, now, fingerprints, seen,
+                                 loaded_by_hash)
+        except FileRejected as exc:  # not a regular file after all, or unreadable
+            r = unreadable(landed.name, landed.extract_date, str(exc))
+        decisions.append(r)
+        if progress:
+            progress(len(decisions) - len(found.refused), len(found.to_load),
+                     sum(d.rows_loaded for d in decisions if d))
+        if r is None:
             continue
-        if content_hash in loaded_by_hash:
-            r = FileResult(landed.name, landed.extract_date, content_hash, SKIPPED_DUPLICATE,
-                           0, 0, 0, f"same bytes as {loaded_by_hash[content_hash]}, already loaded")
-            _record(con, r, contract.name, now)
-        else:
-            if not references_checked:  # once, and only when there is something to check
-                check_references_loaded(con, contract)
-                references_checked = True
-            r = load_file(con, contract, landed, content_hash, now, inspection)
-            if r.status == LOADED:
-                loaded_by_hash[content_hash] = landed.name
-        seen.add((landed.name, content_hash))
+        if r.status == LOADED:
+            loaded_by_hash[r.content_hash] = landed.name
+    for name, r in zip([f.name for f in found.refused] + [f.name for f in found.to_load],
+                       decisions):
+        if r is None:
+            result.unchanged.append(name)
+            continue
+        seen.add((r.file_name, r.content_hash))
         if r.status == REJECTED:
             log.warning("%s: %s", contract.name, r.message)
         else:
             log.info("%s: %s %s: %s", contract.name, r.file_name, r.status, r.message)
         result.files.append(r)
     return result
+
+
+def latest_extract_date(now: datetime) -> date:
+    """The latest extract date a file name may carry: tomorrow (a supplier a time zone ahead),
+    never decades ahead (the "not after the extract date" rules would let such rows through)."""
+    return now.date() + timedelta(days=1)
+
+
+def _load_landed(con: duckdb.DuckDBPyConnection, contract: Contract, landed: LandedFile,
+                 opened: OpenedFile, now: datetime, fingerprints: dict, seen: set,
+                 loaded_by_hash: dict) -> FileResult | None:
+    """One opened file: hashed (unless known), then skipped, rejected or loaded, and recorded.
+    None: unchanged since an earlier run. Raises FileRejected if its bytes cannot be read."""
+    stat = opened.stat
+    inspection = None
+    content_hash = fingerprints.get((landed.name, stat.st_size, stat.st_mtime_ns))
+    if content_hash is None or (landed.name, content_hash) not in seen:
+        # new or changed: hash it (a CSV is inspected on the same pass)
+        try:
+            if landed.fmt == "csv":
+                inspection = inspect_csv(opened)
+                content_hash = inspection.content_hash
+            else:
+                content_hash = file_sha256(opened)
+        except OSError as exc:
+            raise FileRejected(landed.name, read_error(exc)) from None
+        remember_fingerprint(con, contract.name, landed.name, stat, content_hash)
+    if (landed.name, content_hash) in seen:
+        return None
+    r = None
+    try:
+        control = read_control(landed.name, landed.control) if landed.control else None
+        if control is not None:
+            check_hash(landed.name, control, content_hash)
+    except FileRejected as exc:
+        r = FileResult(landed.name, landed.extract_date, content_hash, REJECTED, 0, 0, 0,
+                       str(exc))
+    if r is None and content_hash in loaded_by_hash:
+        r = FileResult(landed.name, landed.extract_date, content_hash, SKIPPED_DUPLICATE,
+                       0, 0, 0, f"same bytes as {loaded_by_hash[content_hash]}, already loaded")
+    if r is not None:
+        _record(con, r, contract.name, now)
+        return r
+    check_references_loaded(con, contract)  # one catalogue query: a load-order error raises
+    return load_file(con, contract, landed, content_hash, now, inspection, opened=opened,
+                     control=control)
 
 
 def load_order(contracts: Iterable[Contract] = CONTRACTS) -> list[Contract]:
