@@ -3,6 +3,8 @@
 It publishes every `publish_candidate.*` view (dbt), every `spc.*` table, `quality.check_summary`
 as `published.check_summary`, and `published.data_quality` (one row per extract, from
 raw.load_log), through `publish()` (publish.py: atomic, refuses on a failed blocking check).
+Every one of them passes through the disclosure policy first (disclosure.py `disclose_all`):
+the cells marts.disclosure_withheld_cells withholds carry no figures anywhere published.
 
 It depends on every asset that has a GX suite (raw, marts, SPC) and on the `publish_candidate`
 models in the dbt manifest, so that each blocking asset check in the run is wired directly to it:
@@ -20,6 +22,7 @@ import duckdb
 from ..contracts import CONTRACTS
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, get_settings
+from .disclosure import POLICY_MODELS, disclose_all
 from .publish import publish
 
 CANDIDATE_SCHEMA = "publish_candidate"
@@ -64,7 +67,7 @@ def data_quality_sql(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def publication_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """What gets published: [(source relation, published name)]."""
+    """What gets published: [(source relation, published name)], before disclosure control."""
     candidates = _relations(con, CANDIDATE_SCHEMA)
     if not candidates:
         raise dg.Failure(
@@ -88,14 +91,17 @@ def checked_asset_keys(expectations_dir: str | Path = EXPECTATIONS_DIR) -> list[
 
 
 def candidate_asset_keys(manifest_path: str | Path | None = None) -> list[dg.AssetKey]:
-    """The dbt models built into schema publish_candidate, from the prepared manifest."""
+    """The dbt models built into schema publish_candidate, and the disclosure policy's models,
+    from the prepared manifest."""
     path = Path(manifest_path or DBT_PROJECT_DIR / "target" / "manifest.json")
     if not path.exists():
         return []
     nodes = json.loads(path.read_text(encoding="utf-8")).get("nodes", {})
     return sorted({dg.AssetKey([n["schema"], n.get("alias") or n["name"]])
                    for n in nodes.values()
-                   if n.get("resource_type") == "model" and n.get("schema") == CANDIDATE_SCHEMA},
+                   if n.get("resource_type") == "model"
+                   and (n.get("schema") == CANDIDATE_SCHEMA
+                        or (n.get("schema"), n.get("name")) in POLICY_MODELS)},
                   key=lambda k: k.path)
 
 
@@ -118,7 +124,7 @@ def build_publish_asset(deps: list[dg.AssetKey] | None = None) -> dg.AssetsDefin
                          warehouse: WarehouseResource) -> dg.MaterializeResult:
         publish_dir = get_settings().publish_dir
         with warehouse.connect() as con:
-            tables = publication_tables(con)
+            tables = disclose_all(con, publication_tables(con))
             result = publish(con, publish_dir, context.run_id, tables)
         context.log.info(f"published {len(result.tables)} tables ({result.total_rows:,} rows) "
                          f"as version {result.version} under {publish_dir}")

@@ -49,7 +49,26 @@ def build_marts(con, *, q02_c1_june: float = 0.05, c01_june: float = 0.9) -> Non
     con.execute("create or replace view publish_candidate.dim_csu as select * from marts.dim_csu")
     con.execute("""create or replace table spc.spc_summary as
         select measure_id, level, unit_code, 'xmr' as chart_type, count(*) as n_points,
+               max(period) as latest_period, last(value order by period) as latest_value,
                avg(value) as mean from marts.fct_scorecard_monthly group by all""")
+    con.execute("""create or replace table spc.spc_points as
+        select measure_id, level, unit_code, 'xmr' as chart_type, period, value,
+               0 as rebase_group, 'common_cause' as point_type from marts.fct_scorecard_monthly""")
+    build_disclosure_policy(con)
+
+
+def build_disclosure_policy(con, withheld: list[tuple] = ()) -> None:
+    """The dbt disclosure policy's tables: `withheld` (measure_id, level, unit_code, period)
+    cells of units' own figures; nothing exposed."""
+    con.execute("create schema if not exists intermediate")
+    con.execute("""create or replace table marts.disclosure_withheld_cells (
+        measure_id varchar, level varchar, unit_code varchar, period date,
+        breakdown_type varchar, breakdown_value varchar, rule varchar, pass integer)""")
+    for cell in withheld:
+        con.execute("insert into marts.disclosure_withheld_cells "
+                    "values (?, ?, ?, ?, '', '', 'primary', 0)", list(cell))
+    con.execute("""create or replace table intermediate.int_disclosure_exposed_groups (
+        group_id bigint, group_kind varchar)""")
 
 
 def record(con, run_id: str, severity: str, passed: bool, name: str = "proportion_within_0_1"):
