@@ -12,7 +12,8 @@ a known table that it does not classify: a new figure cannot reach BI tools unse
 SPC tables: limits are computed on true values (spc/), but a withheld point publishes no value,
 no limits of its own (an attribute chart's limits give away its denominator) and no
 classification (which side of a limit it fell); a centre line resting only on withheld points is
-withheld too, and the summary's special-cause counts count published points only.
+withheld too, the summary's special-cause counts count published points only, and a signal at a
+withheld point is not published.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class CellTable:
     period: str = "period"
     breakdown: tuple[str, str] | None = None
     chart: str | None = None  # "points" / "summary": SPC centre-line rules apply
+    drop_withheld: bool = False  # a row that exists only because of its value is left out
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,11 @@ REGISTRY: dict[str, CellTable | FlaggedTable | WideTable | PublicTable] = {
                 "latest_period", "mean", "target", "assurance_icon", "special_cause_improvement",
                 "special_cause_concern", "short_group_warning", SUPPRESSED_FLAG),
         period="latest_period", chart="summary"),
-    "spc_signals": CellTable(values=_SIGNAL_VALUES, public=_SIGNAL_PUBLIC),
-    "spc_signal_history": CellTable(values=_SIGNAL_VALUES, public=_SIGNAL_PUBLIC),
+    # a signal row says a point crossed a limit or ran long: at a withheld point that bounds its
+    # value, so the row is not published at all
+    "spc_signals": CellTable(values=_SIGNAL_VALUES, public=_SIGNAL_PUBLIC, drop_withheld=True),
+    "spc_signal_history": CellTable(values=_SIGNAL_VALUES, public=_SIGNAL_PUBLIC,
+                                    drop_withheld=True),
     "dim_measure": PublicTable(),
     "dim_csu": PublicTable(),
     "dim_date": PublicTable(),
@@ -264,8 +269,9 @@ def disclose(con: duckdb.DuckDBPyConnection, source: str, name: str,
         points = (sources or {}).get("spc_points", source)
         return _chart_sql(spec, source, present, points)
     withheld = "(withheld.measure_id is not null)"
+    where = f" where not {withheld}" if spec.drop_withheld else ""
     return (f"(select {_select(present, withheld, spec.values)} from {source} as t "
-            f"{_withheld_join('t', spec.period, spec.breakdown, 't.measure_id')})")
+            f"{_withheld_join('t', spec.period, spec.breakdown, 't.measure_id')}{where})")
 
 
 def require_policy(con: duckdb.DuckDBPyConnection) -> int:

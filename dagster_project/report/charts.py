@@ -6,6 +6,8 @@ process limits dashed grey (#a6a6a6), the target dashed red (#de1b1b), special-c
 vertical marker where they are recalculated; trial limits (a group too short for reliable limits)
 are dotted and labelled. Each point has a `<title>` (a native hover tooltip) with its period,
 value and the rule that fired; the chart has a `<title>` and `<desc>` as its text alternative.
+A point the disclosure policy withheld (`is_suppressed`, its value null) is a marked gap: a
+hatched band with a hollow marker on the axis whose tooltip gives the reason, never a value.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ ORANGE = "#e46c0a"
 PURPLE = "#490092"
 RED = "#de1b1b"
 GRID = "#ececec"
+WITHHELD_FILL = "#f3f3f3"
 AXIS = "#bfbfbf"
 TEXT = "#4d4d4d"
 FONT = "Arial, 'Liberation Sans', 'Helvetica Neue', Helvetica, sans-serif"
@@ -52,6 +55,10 @@ POINT_WORDS = {
 
 def _num(value: object) -> float | None:
     return float(value) if is_number(value) else None  # type: ignore[arg-type]
+
+
+def is_withheld(point: Mapping[str, object]) -> bool:
+    return bool(point.get("is_suppressed")) and _num(point.get("value")) is None
 
 
 def _f(v: float) -> str:
@@ -132,6 +139,7 @@ def spc_chart(
     legend: bool = False,
     extra_description: str = "",
     no_spc_reason: str | None = None,
+    withheld_reason: str = "withheld",
 ) -> str:
     """An SPC (or, with `no_spc_reason`, a plain run of values) chart as an SVG string.
 
@@ -153,8 +161,9 @@ def spc_chart(
     trial = {g for p, g, lo, up in zip(pts, groups, lpls, upls)
              if p.get("short_group_warning") and (lo is not None or up is not None)}
 
+    withheld = [i for i, p in enumerate(pts) if is_withheld(p)]
     description = describe_chart(pts, unit=unit, frequency=frequency,
-                                 no_spc_reason=no_spc_reason)
+                                 no_spc_reason=no_spc_reason, withheld_reason=withheld_reason)
     if extra_description:
         description = f"{description} {extra_description}"
 
@@ -180,9 +189,11 @@ def spc_chart(
     finite = [v for series in (values, means, lpls, upls, targets) for v in series
               if v is not None]
     if n == 0 or not finite:
+        empty = (f"Every value {withheld_reason}" if withheld and len(withheld) == n
+                 else "No data to chart")
         head.append(f'<text x="{width / 2:.1f}" y="{(top + height - bottom) / 2:.1f}" '
                     f'text-anchor="middle" font-size="{fs + 1}" fill="{TEXT}">'
-                    f'No data to chart</text></svg>')
+                    f'{escape(empty)}</text></svg>')
         return "".join(head)
 
     lo, hi, step = _y_scale(finite, 3 if compact else 5)
@@ -275,6 +286,16 @@ def spc_chart(
             line = " ".join(f"{_f(x(i))},{_f(y(values[i]))}" for i in run)  # type: ignore[arg-type]
             out.append(f'<polyline class="values" points="{line}" fill="none" stroke="{LINE}" '
                        f'stroke-width="{1.2 if compact else 1.6}" stroke-linejoin="round"/>')
+    # withheld points: a marked gap - a hatched band and a hollow marker on the axis, no value
+    for i in withheld:
+        tip = f"{format_period(pts[i].get('period'), frequency)}: {withheld_reason}"
+        side = 2.6 if compact else 3.6
+        out.append(f'<g class="withheld"><title>{escape(tip)}</title>'
+                   f'<rect x="{_f(x(i) - dx / 2)}" y="{_f(top)}" width="{_f(dx)}" '
+                   f'height="{_f(plot_h)}" fill="{WITHHELD_FILL}"/>'
+                   f'<rect x="{_f(x(i) - side)}" y="{_f(top + plot_h - 2 * side)}" '
+                   f'width="{_f(2 * side)}" height="{_f(2 * side)}" fill="#ffffff" '
+                   f'stroke="{LINE}" stroke-width="1.2"/></g>')
     # points, each with its tooltip
     r_common = 2.3 if compact else 3.2
     r_special = 3.0 if compact else 4.2
@@ -313,13 +334,13 @@ def spc_chart(
         has_limits = any(v is not None for v in (*lpls, *upls)) and not no_spc_reason
         has_mean = any(v is not None for v in means) and not no_spc_reason
         out.append(_legend(pts, targets, trial, groups, left, height - 9, fs, has_limits,
-                           has_mean))
+                           has_mean, bool(withheld)))
     out.append("</svg>")
     return "".join(out)
 
 
 def _legend(pts, targets, trial, groups, x0: float, y0: float, fs: int,
-            has_limits: bool, has_mean: bool) -> str:
+            has_limits: bool, has_mean: bool, has_withheld: bool = False) -> str:
     kinds = {str(p.get("point_type") or "common_cause") for p in pts}
     items: list[tuple[str, str]] = [("dot:" + GREY, "Common cause" if has_mean else "Value")]
     if "special_cause_improvement" in kinds:
@@ -338,6 +359,8 @@ def _legend(pts, targets, trial, groups, x0: float, y0: float, fs: int,
         items.append(("line:" + RED + ":7 4", "Target"))
     if len(set(map(str, groups))) > 1:
         items.append(("line:" + MEAN + ":2 2", "Rebase"))
+    if has_withheld:
+        items.append(("box:" + LINE, "Withheld (small numbers)"))
     out = ['<g class="legend">']
     xx = x0
     for sym, label in items:
@@ -345,6 +368,10 @@ def _legend(pts, targets, trial, groups, x0: float, y0: float, fs: int,
         if kind == "dot":
             out.append(f'<circle cx="{_f(xx + 5)}" cy="{_f(y0 - fs * 0.35)}" r="4" '
                        f'fill="{colour}"/>')
+            xx += 13
+        elif kind == "box":
+            out.append(f'<rect x="{_f(xx + 1)}" y="{_f(y0 - fs * 0.35 - 4)}" width="8" '
+                       f'height="8" fill="#ffffff" stroke="{colour}" stroke-width="1.2"/>')
             xx += 13
         else:
             dash = f' stroke-dasharray="{rest[0]}"' if rest and rest[0] else ""
@@ -376,11 +403,15 @@ def point_tooltip(p: Mapping[str, object], unit: str | None, frequency: str | No
 
 
 def describe_chart(pts: Sequence[Mapping[str, object]], *, unit: str | None,
-                   frequency: str | None, no_spc_reason: str | None = None) -> str:
+                   frequency: str | None, no_spc_reason: str | None = None,
+                   withheld_reason: str = "withheld") -> str:
     """A text alternative summarising the chart for screen readers."""
     with_value = [p for p in pts if _num(p.get("value")) is not None]
+    n_withheld = sum(1 for p in pts if is_withheld(p))
+    held = (f"{n_withheld} point{'s' if n_withheld != 1 else ''} {withheld_reason}."
+            if n_withheld else "")
     if not with_value:
-        return "No values to chart."
+        return f"No values to chart. {held}".strip()
     first, last = pts[0], with_value[-1]
     parts = [
         f"{len(pts)} points from {format_period(first.get('period'), frequency)} to "
@@ -416,6 +447,8 @@ def describe_chart(pts: Sequence[Mapping[str, object]], *, unit: str | None,
     target = _num(pts[-1].get("target"))
     if target is not None:
         parts.append(f"Target {format_value(target, unit)}.")
+    if held:
+        parts.append(held)
     return " ".join(parts)
 
 

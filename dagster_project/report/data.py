@@ -17,13 +17,13 @@ TABLES: dict[str, tuple[str, ...]] = {
     "spc_points": (
         "measure_id", "level", "unit_code", "chart_type", "period", "value", "mean", "lpl",
         "upl", "target", "rebase_group", "short_group_warning", "special_cause_type",
-        "special_cause_flag", "point_type", "improvement_direction",
+        "special_cause_flag", "point_type", "improvement_direction", "is_suppressed",
     ),
     "spc_summary": (
         "measure_id", "level", "unit_code", "chart_type", "direction", "n_points",
         "latest_period", "latest_value", "mean", "lpl", "upl", "target", "variation_icon",
         "assurance_icon", "special_cause_improvement", "special_cause_concern",
-        "short_group_warning",
+        "short_group_warning", "is_suppressed",
     ),
     "spc_signals": (
         "measure_id", "level", "unit_code", "period", "special_cause_type", "point_type",
@@ -31,7 +31,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "dim_measure": (
         "measure_id", "measure_name", "domain", "unit", "direction", "default_target",
-        "chart_type", "frequency", "description",
+        "chart_type", "frequency", "description", "suppression",
     ),
     "dim_csu": ("csu_code", "csu_name", "org_code"),
     "scorecard_monthly": (

@@ -62,6 +62,7 @@ SUMMARY_COLUMNS = (
     "direction", "n_points", "latest_period", "latest_value", "latest_value_display", "target",
     "target_display", "mean", "lpl", "upl", "variation_icon", "assurance_icon",
     "special_cause_improvement", "special_cause_concern", "short_group_warning",
+    "is_suppressed",
 )
 
 
@@ -80,7 +81,8 @@ def _csv_value(value: object) -> object:
 
 
 def write_summary_csv(charts: Sequence[Chart], path: Path) -> int:
-    """One row per row of `published.spc_summary`, with names and display values added."""
+    """One row per row of `published.spc_summary`, with names and display values added (a
+    withheld latest value is empty, its display 'withheld')."""
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -95,7 +97,7 @@ def write_summary_csv(charts: Sequence[Chart], path: Path) -> int:
                 "unit_name": c.unit.name, "chart_type": c.chart_type,
                 "direction": s.get("direction"), "n_points": s.get("n_points"),
                 "latest_period": s.get("latest_period"), "latest_value": s.get("latest_value"),
-                "latest_value_display": format_value(s.get("latest_value"), c.measure.unit),
+                "latest_value_display": c.fmt("latest_value"),
                 "target": s.get("target"),
                 "target_display": format_value(s.get("target"), c.measure.unit),
                 "mean": s.get("mean"), "lpl": s.get("lpl"), "upl": s.get("upl"),
@@ -104,6 +106,7 @@ def write_summary_csv(charts: Sequence[Chart], path: Path) -> int:
                 "special_cause_improvement": s.get("special_cause_improvement"),
                 "special_cause_concern": s.get("special_cause_concern"),
                 "short_group_warning": s.get("short_group_warning"),
+                "is_suppressed": bool(s.get("is_suppressed")),
             }
             writer.writerow([_csv_value(record[k]) for k in SUMMARY_COLUMNS])
             rows += 1

@@ -11,6 +11,17 @@ import re
 from datetime import date, datetime
 
 MISSING = "–"
+WITHHELD = "withheld"
+# What a reader is told where the disclosure policy withheld a figure, by the catalogue's
+# `suppression` rule; "or to protect one": secondary suppression withholds larger figures too.
+WITHHELD_REASONS = {
+    "small_count": "withheld: fewer than 5, or to protect one",
+    "survey": "withheld: fewer than 11 responses, or to protect one",
+}
+
+
+def withheld_reason(suppression: str | None) -> str:
+    return WITHHELD_REASONS.get((suppression or "").lower(), "withheld: small numbers")
 
 DOMAINS: tuple[tuple[str, str], ...] = (
     ("quality", "Quality"),

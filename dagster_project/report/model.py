@@ -17,11 +17,13 @@ from .data import CSU, ORGANISATION, PublishedData
 from .formatting import (
     DOMAIN_LABELS,
     DOMAIN_ORDER,
+    WITHHELD,
     format_value,
     frequency_label,
     is_number,
     slug,
     to_date,
+    withheld_reason,
 )
 
 ChartKey = tuple[str, str, str, str]  # measure_id, level, unit_code, chart_type
@@ -38,6 +40,12 @@ class Measure:
     chart_type: str
     frequency: str
     description: str
+    suppression: str = ""
+
+    @property
+    def withheld_reason(self) -> str:
+        """What a withheld point of this measure says instead of its value."""
+        return withheld_reason(self.suppression)
 
     @property
     def domain_label(self) -> str:
@@ -89,6 +97,8 @@ class Chart:
         return self.summary.get("assurance_icon")
 
     def fmt(self, key: str) -> str:
+        if key == "latest_value" and self.summary.get("is_suppressed"):
+            return WITHHELD
         return format_value(self.summary.get(key), self.measure.unit)
 
     @property
@@ -174,7 +184,8 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
             direction=_text(row.get("direction"), "neutral").lower(),
             default_target=row.get("default_target"), chart_type=_text(row.get("chart_type")),
             frequency=_text(row.get("frequency"), "monthly").lower(),
-            description=_text(row.get("description")))
+            description=_text(row.get("description")),
+            suppression=_text(row.get("suppression")).lower())
     seen = set()
     for frame in (summary, points, scorecard):
         if "measure_id" in frame.columns:
@@ -248,7 +259,8 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
             rows = _rows(frame)
             pts = [{"period": r["period"], "value": None if r.get("is_suppressed") else
                     r.get("value"), "target": r.get("target"), "point_type": "common_cause",
-                    "null_reason": r.get("null_reason")} for r in rows]
+                    "null_reason": r.get("null_reason"),
+                    "is_suppressed": bool(r.get("is_suppressed"))} for r in rows]
             with_value = [p for p in pts if is_number(p["value"])]
             last = with_value[-1] if with_value else pts[-1]
             measure = measures[mid]
@@ -258,6 +270,7 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
             charts.append(Chart(measure, level, unit, _text(rows[-1].get("chart_type"), "none"),
                                 pts, {"latest_period": last["period"],
                                       "latest_value": last["value"], "target": last["target"],
+                                      "is_suppressed": last["is_suppressed"],
                                       "n_points": len(pts)}, primary=True,
                                 no_spc_reason=reason, in_summary=False))
 

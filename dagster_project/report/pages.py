@@ -65,6 +65,7 @@ def chart_svg(chart: Chart, size: str) -> str:
     """`file` (standalone, for board papers), `page` (large), `medium` or `small`."""
     m = chart.measure
     common = dict(unit=m.unit, frequency=m.frequency, no_spc_reason=chart.no_spc_reason,
+                  withheld_reason=m.withheld_reason,
                   alt_title=f"{chart_title(chart)}: {chart.unit.name}",
                   extra_description=_icon_text(chart))
     if size == "file":
