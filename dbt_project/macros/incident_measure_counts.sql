@@ -3,8 +3,10 @@
 
     Returns a select of (measure_id, level, unit_code, period, breakdown_value, numerator,
     denominator_count) at both levels, only where incidents exist. denominator_count is the
-    measure's own incident denominator (null for pure counts and for the per-bed-day rates,
-    whose denominator comes from activity). -#}
+    measure's own incident denominator (the branch's in_denominator), given where the catalogue's
+    denominator_kind is `counted`; null for pure counts (`none`) and per-bed-day rates
+    (`bed_days`, whose denominator comes from activity). A new incident measure is one more
+    branch here and its catalogue row. -#}
 {% macro incident_measure_counts(breakdown_column=none) %}
     {%- set breakdown = breakdown_column if breakdown_column else "'all'" -%}
     with incidents as (
@@ -70,32 +72,53 @@
         from {{ ref('int_scorecard_units') }}
         where level = 'organisation'
 
+    ),
+
+    summed as (
+
+        select
+            measure_id,
+            'csu' as level,
+            csu_code as unit_code,
+            period,
+            breakdown_value,
+            sum(in_numerator) as numerator,
+            sum(in_denominator) as in_denominator
+        from counted
+        group by measure_id, csu_code, period, breakdown_value
+
+        union all
+
+        select
+            counted.measure_id,
+            'organisation' as level,
+            organisation.org_code as unit_code,
+            counted.period,
+            counted.breakdown_value,
+            sum(counted.in_numerator) as numerator,
+            sum(counted.in_denominator) as in_denominator
+        from counted
+        cross join organisation
+        group by counted.measure_id, organisation.org_code, counted.period, counted.breakdown_value
+
+    ),
+
+    catalogue as (
+
+        select measure_id, denominator_kind from {{ ref('measure_catalogue') }}
+
     )
 
     select
-        measure_id,
-        'csu' as level,
-        csu_code as unit_code,
-        period,
-        breakdown_value,
-        sum(in_numerator) as numerator,
-        case when measure_id in ('Q02', 'Q06', 'Q07', 'D01') then sum(in_denominator) end
+        summed.measure_id,
+        summed.level,
+        summed.unit_code,
+        summed.period,
+        summed.breakdown_value,
+        summed.numerator,
+        case when catalogue.denominator_kind = 'counted' then summed.in_denominator end
             as denominator_count
-    from counted
-    group by measure_id, csu_code, period, breakdown_value
-
-    union all
-
-    select
-        counted.measure_id,
-        'organisation' as level,
-        organisation.org_code as unit_code,
-        counted.period,
-        counted.breakdown_value,
-        sum(counted.in_numerator) as numerator,
-        case when counted.measure_id in ('Q02', 'Q06', 'Q07', 'D01') then sum(counted.in_denominator) end
-            as denominator_count
-    from counted
-    cross join organisation
-    group by counted.measure_id, organisation.org_code, counted.period, counted.breakdown_value
+    from summed
+    left join catalogue
+        on summed.measure_id = catalogue.measure_id
 {% endmacro %}

@@ -1,9 +1,23 @@
-{#- The rows a family model must fill for its measures: every (measure_id, level, unit_code,
-    period) of int_scorecard_grid for the given measure ids. -#}
-{% macro measure_frame(measure_ids) -%}
-    select measure_id, level, unit_code, period
-    from {{ ref('int_scorecard_grid') }}
-    where measure_id in ('{{ measure_ids | join("', '") }}')
+{#- The measures a family model computes are the measure ids its SQL names in quotes ('Q03'):
+    its union-all branches (`select 'Q03' as measure_id, ...`), plus any SQL it takes from a
+    macro (`extra_sql`, e.g. incident_measure_counts()). So adding a measure is its catalogue row
+    plus its branch, and no list of ids is kept anywhere else. A catalogue measure that no family
+    names is marked not_computed by fct_scorecard_monthly, and a test names it. -#}
+{% macro computed_measure_ids(extra_sql='') -%}
+    {%- set code = model.raw_code ~ ' ' ~ extra_sql -%}
+    {{ return(modules.re.findall("'([A-Z][0-9]{2})'", code) | unique | sort | list) }}
+{%- endmacro %}
+
+{#- The rows a family model must fill: every (measure_id, level, unit_code, period) of
+    int_scorecard_grid for the measures it computes (computed_measure_ids), with the catalogue's
+    denominator_kind (none, counted or bed_days). -#}
+{% macro measure_frame(extra_sql='') -%}
+    {%- set ids = computed_measure_ids(extra_sql) -%}
+    select grid.measure_id, grid.level, grid.unit_code, grid.period, catalogue.denominator_kind
+    from {{ ref('int_scorecard_grid') }} as grid
+    inner join {{ ref('measure_catalogue') }} as catalogue
+        on grid.measure_id = catalogue.measure_id
+    where grid.measure_id in ('{{ ids | join("', '") }}')
 {%- endmacro %}
 
 {#- The organisation's unit code, as a one-row select. -#}

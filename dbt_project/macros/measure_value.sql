@@ -1,10 +1,15 @@
 {#- How a measure's value follows from its numerator, denominator and catalogue multiplier:
     a count (no denominator) is scaled, a ratio divides, a zero denominator gives null.
-    One rule for the scorecard and its breakdowns. -#}
-{% macro measure_value(numerator, denominator, multiplier) -%}
+    With `denominator_kind` (the catalogue's), a measure of kind `none` is a count whatever
+    denominator its model gives. One rule for the scorecard and its breakdowns. -#}
+{% macro measure_value(numerator, denominator, multiplier, denominator_kind=none) -%}
     case
         when {{ numerator }} is null then null
+        {%- if denominator_kind %}
+        when {{ denominator_kind }} = 'none' then {{ numerator }} * {{ multiplier }}
+        {%- else %}
         when {{ denominator }} is null then {{ numerator }} * {{ multiplier }}
+        {%- endif %}
         else {{ numerator }} * {{ multiplier }} / nullif({{ denominator }}, 0)
     end
 {%- endmacro %}

@@ -1,8 +1,16 @@
--- The balanced scorecard, long: one row per measure, level, unit and period (first day of the
--- month; quarters and years by their first month). Values follow the catalogue: rates are
--- numerator x multiplier / denominator, proportions 0-1 unclamped, counts/hours/GBP the numerator
--- itself. A null value always carries a null_reason.
-with measure_values as (
+-- The balanced scorecard, long: one row per measure, level, unit and period of the grid (first
+-- day of the month; quarters and years by their first month). Values follow the catalogue's
+-- denominator_kind: `none` is the numerator x multiplier (counts, hours, GBP, scores), otherwise
+-- numerator x multiplier / denominator (rates; proportions 0-1 unclamped). A null value always
+-- carries a null_reason; a catalogue measure that no family model computes is `not_computed`
+-- (and tests/assert_every_measure_has_a_value.sql names it).
+with grid as (
+
+    select measure_id, level, unit_code, period from {{ ref('int_scorecard_grid') }}
+
+),
+
+measure_values as (
 
     select * from {{ ref('int_measure_values_unioned') }}
 
@@ -10,26 +18,41 @@ with measure_values as (
 
 catalogue as (
 
-    select * from {{ ref('dim_measure') }}
+    select * from {{ ref('measure_catalogue') }}
 
 ),
 
 valued as (
 
     select
-        measure_values.*,
-        catalogue.multiplier,
+        grid.measure_id,
+        grid.level,
+        grid.unit_code,
+        grid.period,
+        measure_values.numerator,
+        case when catalogue.denominator_kind <> 'none' then measure_values.denominator end
+            as denominator,
+        measure_values.responses,
+        measure_values.target,
+        case when measure_values.measure_id is null then 'not_computed'
+            else measure_values.null_reason end as null_reason,
         catalogue.default_target,
         catalogue.direction,
         catalogue.chart_type,
         catalogue.domain,
         catalogue.unit,
         catalogue.frequency,
-        {{ measure_value('measure_values.numerator', 'measure_values.denominator', 'catalogue.multiplier') }}
+        {{ measure_value('measure_values.numerator', 'measure_values.denominator',
+                         'catalogue.multiplier', 'catalogue.denominator_kind') }}
             as computed_value
-    from measure_values
+    from grid
     inner join catalogue
-        on measure_values.measure_id = catalogue.measure_id
+        on grid.measure_id = catalogue.measure_id
+    left join measure_values
+        on grid.measure_id = measure_values.measure_id
+        and grid.level = measure_values.level
+        and grid.unit_code = measure_values.unit_code
+        and grid.period = measure_values.period
 
 )
 

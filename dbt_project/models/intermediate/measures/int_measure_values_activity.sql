@@ -1,7 +1,7 @@
 -- D02: A&E attendances seen within 4 hours / all A&E attendances.
 with frame as (
 
-    {{ measure_frame(['D02']) }}
+    {{ measure_frame() }}
 
 ),
 
@@ -24,6 +24,14 @@ activity as (
 
     {{ with_organisation_rollup('activity_by_csu', ['ae_within_4h', 'ae_attendances']) }}
 
+),
+
+counted as (
+
+    select 'D02' as measure_id, level, unit_code, period,
+        ae_within_4h as numerator, ae_attendances as denominator
+    from activity
+
 )
 
 select
@@ -31,13 +39,14 @@ select
     frame.level,
     frame.unit_code,
     frame.period,
-    cast(coalesce(activity.ae_within_4h, 0) as double) as numerator,
-    cast(coalesce(activity.ae_attendances, 0) as double) as denominator,
+    cast(coalesce(counted.numerator, 0) as double) as numerator,
+    cast(coalesce(counted.denominator, 0) as double) as denominator,
     cast(null as bigint) as responses,
     cast(null as double) as target,
     cast(null as string) as null_reason
 from frame
-left join activity
-    on frame.level = activity.level
-    and frame.unit_code = activity.unit_code
-    and frame.period = activity.period
+left join counted
+    on frame.measure_id = counted.measure_id
+    and frame.level = counted.level
+    and frame.unit_code = counted.unit_code
+    and frame.period = counted.period

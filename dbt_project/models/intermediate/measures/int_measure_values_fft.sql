@@ -1,7 +1,7 @@
 -- S01-S05 from the Friends and Family Test (don't know stays in the denominator).
 with frame as (
 
-    {{ measure_frame(['S01', 'S02', 'S03', 'S04', 'S05']) }}
+    {{ measure_frame() }}
 
 ),
 

@@ -4,7 +4,7 @@
 -- the organisation figure is not the sum of the CSUs'.
 with frame as (
 
-    {{ measure_frame(['D03', 'M05', 'M06', 'M07']) }}
+    {{ measure_frame() }}
 
 ),
 

@@ -1,14 +1,17 @@
--- Q01-Q07 and D01 from fct_incidents, for every grid row (a month without incidents is 0).
--- The per-bed-day rates (Q01, Q05) take occupied bed days from the activity extract.
+-- Q01-Q07 and D01 from fct_incidents, for every grid row (a month without incidents is 0). The
+-- counting rules (one branch a measure) are in macros/incident_measure_counts.sql; the
+-- denominator follows the catalogue's denominator_kind: the branch's own count (`counted`),
+-- occupied bed days from the activity extract (`bed_days`) or none.
+{%- set counts_sql = incident_measure_counts() %}
 with frame as (
 
-    {{ measure_frame(['Q01', 'Q02', 'Q03', 'Q04', 'Q05', 'Q06', 'Q07', 'D01']) }}
+    {{ measure_frame(counts_sql) }}
 
 ),
 
 counts as (
 
-    {{ incident_measure_counts() }}
+    {{ counts_sql }}
 
 ),
 
@@ -39,10 +42,9 @@ select
     frame.period,
     cast(coalesce(counts.numerator, 0) as double) as numerator,
     cast(
-        case
-            when frame.measure_id in ('Q01', 'Q05') then coalesce(bed_days.occupied_bed_days, 0)
-            when frame.measure_id in ('Q03', 'Q04') then null
-            else coalesce(counts.denominator_count, 0)
+        case frame.denominator_kind
+            when 'bed_days' then coalesce(bed_days.occupied_bed_days, 0)
+            when 'counted' then coalesce(counts.denominator_count, 0)
         end
     as double) as denominator,
     cast(null as bigint) as responses,

@@ -2,7 +2,7 @@
 -- latest snapshot dated in the month. A month without any snapshot has no value (no_snapshot).
 with frame as (
 
-    {{ measure_frame(['M03', 'M04']) }}
+    {{ measure_frame() }}
 
 ),
 

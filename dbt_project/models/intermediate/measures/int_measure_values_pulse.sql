@@ -2,7 +2,7 @@
 -- `responses` is the respondents estimate: the most answers any one item received.
 with frame as (
 
-    {{ measure_frame(['M01']) }}
+    {{ measure_frame() }}
 
 ),
 
@@ -29,6 +29,14 @@ aggregated as (
 
     {{ with_organisation_rollup('by_csu', ['score_sum', 'answers', 'respondents']) }}
 
+),
+
+counted as (
+
+    select 'M01' as measure_id, level, unit_code, period,
+        score_sum as numerator, answers as denominator, respondents as responses
+    from aggregated
+
 )
 
 select
@@ -36,13 +44,14 @@ select
     frame.level,
     frame.unit_code,
     frame.period,
-    cast(aggregated.score_sum as double) as numerator,
-    cast(aggregated.answers as double) as denominator,
-    cast(aggregated.respondents as bigint) as responses,
+    cast(counted.numerator as double) as numerator,
+    cast(counted.denominator as double) as denominator,
+    cast(counted.responses as bigint) as responses,
     cast(null as double) as target,
-    cast(case when aggregated.answers is null then 'no_survey' end as string) as null_reason
+    cast(case when counted.denominator is null then 'no_survey' end as string) as null_reason
 from frame
-left join aggregated
-    on frame.level = aggregated.level
-    and frame.unit_code = aggregated.unit_code
-    and frame.period = aggregated.period
+left join counted
+    on frame.measure_id = counted.measure_id
+    and frame.level = counted.level
+    and frame.unit_code = counted.unit_code
+    and frame.period = counted.period

@@ -2,7 +2,7 @@
 -- / all actual) from the waste-reduction schemes, by the scheme's CSU.
 with frame as (
 
-    {{ measure_frame(['C01', 'C02', 'C03']) }}
+    {{ measure_frame() }}
 
 ),
 
@@ -29,6 +29,40 @@ aggregated as (
 
     {{ with_organisation_rollup('by_csu', ['actual_gbp', 'plan_gbp', 'recurrent_actual_gbp']) }}
 
+),
+
+-- every unit-month of the grid, a month without schemes as zeros (C02's target, the plan, is 0)
+unit_months as (
+
+    select distinct
+        frame.level,
+        frame.unit_code,
+        frame.period,
+        coalesce(aggregated.actual_gbp, 0) as actual_gbp,
+        coalesce(aggregated.plan_gbp, 0) as plan_gbp,
+        coalesce(aggregated.recurrent_actual_gbp, 0) as recurrent_actual_gbp
+    from frame
+    left join aggregated
+        on frame.level = aggregated.level
+        and frame.unit_code = aggregated.unit_code
+        and frame.period = aggregated.period
+
+),
+
+counted as (
+
+    select 'C01' as measure_id, level, unit_code, period,
+        actual_gbp as numerator, plan_gbp as denominator, cast(null as double) as target
+    from unit_months
+
+    union all
+    select 'C02', level, unit_code, period, actual_gbp, cast(null as double), plan_gbp
+    from unit_months
+
+    union all
+    select 'C03', level, unit_code, period, recurrent_actual_gbp, actual_gbp, cast(null as double)
+    from unit_months
+
 )
 
 select
@@ -36,22 +70,14 @@ select
     frame.level,
     frame.unit_code,
     frame.period,
-    cast(
-        case when frame.measure_id = 'C03' then coalesce(aggregated.recurrent_actual_gbp, 0)
-            else coalesce(aggregated.actual_gbp, 0) end
-    as double) as numerator,
-    cast(
-        case frame.measure_id
-            when 'C01' then coalesce(aggregated.plan_gbp, 0)
-            when 'C03' then coalesce(aggregated.actual_gbp, 0)
-        end
-    as double) as denominator,
+    cast(counted.numerator as double) as numerator,
+    cast(counted.denominator as double) as denominator,
     cast(null as bigint) as responses,
-    cast(case when frame.measure_id = 'C02' then coalesce(aggregated.plan_gbp, 0) end as double)
-        as target,
+    cast(counted.target as double) as target,
     cast(null as string) as null_reason
 from frame
-left join aggregated
-    on frame.level = aggregated.level
-    and frame.unit_code = aggregated.unit_code
-    and frame.period = aggregated.period
+left join counted
+    on frame.measure_id = counted.measure_id
+    and frame.level = counted.level
+    and frame.unit_code = counted.unit_code
+    and frame.period = counted.period

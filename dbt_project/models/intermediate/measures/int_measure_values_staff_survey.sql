@@ -2,7 +2,7 @@
 -- numerator is the score itself (no denominator) and the target the benchmark-group average.
 with frame as (
 
-    {{ measure_frame(['M02', 'M08']) }}
+    {{ measure_frame() }}
 
 ),
 
@@ -17,7 +17,7 @@ scores as (
         responses,
         benchmark_average
     from {{ ref('fct_staff_survey_scores') }}
-    where measure_id is not null
+    where measure_id in ('M02', 'M08')
       and breakdown_type in ('organisation', 'csu')
 
 )
