@@ -39,6 +39,9 @@ LEAN_WASTES = (
 )
 
 MONTH = r"\d{4}-(0[1-9]|1[0-2])"
+# A code or id (site, CSU, ward, person key, scheme...): anything but the key separator `|` and
+# control characters, which would cut a key joined for display or break a log line.
+CODE = r"[^|\x00-\x1F\x7F-\x9F]+"
 QUARTER = r"\d{4}-Q[1-4]"
 # Counts and money far beyond anything a trust reports are typos or overflows, not data.
 MAX_COUNT = 10_000_000
@@ -47,6 +50,10 @@ MAX_GBP = 1_000_000_000
 
 def _count(name: str, required: bool = True) -> Column:
     return Column(name, "int", required=required, min=0, max=MAX_COUNT)
+
+
+def _code(name: str, required: bool = True) -> Column:
+    return Column(name, "text", required=required, pattern=CODE)
 
 
 def _csu_refs(*columns: str) -> tuple[Reference, ...]:
@@ -59,11 +66,11 @@ ORG_STRUCTURE = Contract(
     description="Sites, CSUs and wards/locations, with the dates a location belonged to a CSU.",
     columns=(
         Column("org_code", "text", pattern=r"[A-Z0-9]{3,5}"),
-        Column("site_code", "text"),
+        _code("site_code"),
         Column("site_name", "text"),
-        Column("csu_code", "text"),
+        _code("csu_code"),
         Column("csu_name", "text"),
-        Column("location_code", "text"),
+        _code("location_code"),
         Column("location_name", "text"),
         Column("valid_from", "date"),
         Column("valid_to", "date", required=False),
@@ -78,7 +85,7 @@ ACTIVITY = Contract(
     description="Monthly activity by CSU: the denominators for rates.",
     columns=(
         Column("month", "month", pattern=MONTH),
-        Column("csu_code", "text"),
+        _code("csu_code"),
         _count("occupied_bed_days"),
         _count("admissions"),
         _count("discharges"),
@@ -97,7 +104,7 @@ WORKFORCE = Contract(
     description="Monthly headcount and FTE by CSU and staff group.",
     columns=(
         Column("month", "month", pattern=MONTH),
-        Column("csu_code", "text"),
+        _code("csu_code"),
         Column("staff_group", "text", allowed=ESR_STAFF_GROUPS),
         _count("headcount"),
         Column("fte", "decimal", min=0, max=MAX_COUNT),
@@ -111,8 +118,8 @@ INCIDENTS = Contract(
     family="incident",
     description="Patient safety and other incidents (rolling extract; harm may be regraded).",
     columns=(
-        Column("incident_id", "text"),
-        Column("lfpse_ref", "text", required=False),
+        _code("incident_id"),
+        _code("lfpse_ref", required=False),
         Column("event_type", "text", allowed=("incident", "outcome", "risk", "good_care")),
         Column("is_patient_safety", "bool"),
         Column("incident_date", "date"),
@@ -120,9 +127,9 @@ INCIDENTS = Contract(
         Column("closed_date", "date", required=False),
         Column("status", "text",
                allowed=("open", "under_review", "awaiting_approval", "closed", "rejected")),
-        Column("site_code", "text"),
-        Column("location_code", "text"),
-        Column("csu_code", "text"),
+        _code("site_code"),
+        _code("location_code"),
+        _code("csu_code"),
         Column("specialty_code", "text", required=False, pattern=r"\d{3}"),
         Column("category", "text", allowed=NRLS_CATEGORIES),
         Column("subcategory", "text", required=False),
@@ -159,9 +166,9 @@ FFT_RESPONSES = Contract(
     description="Friends and Family Test: monthly response counts per ward and setting.",
     columns=(
         Column("period", "month", pattern=MONTH),
-        Column("site_code", "text"),
-        Column("ward_code", "text"),
-        Column("csu_code", "text"),
+        _code("site_code"),
+        _code("ward_code"),
+        _code("csu_code"),
         Column("setting", "text", allowed=FFT_SETTINGS),
         *(_count(a) for a in FFT_ANSWERS),
         _count("total_responses"),
@@ -188,7 +195,7 @@ STAFF_SURVEY_SCORES = Contract(
     columns=(
         Column("survey_year", "int", min=2000, max=2100),
         Column("breakdown_type", "text", allowed=("organisation", "csu", "staff_group")),
-        Column("breakdown_code", "text"),
+        _code("breakdown_code"),
         Column("theme_code", "text", allowed=STAFF_SURVEY_THEMES),
         Column("score", "decimal", min=0, max=10),
         _count("responses"),
@@ -205,7 +212,7 @@ PULSE_SURVEY = Contract(
     description="National Quarterly Pulse Survey engagement items, answer counts per CSU.",
     columns=(
         Column("quarter", "quarter", pattern=QUARTER),
-        Column("csu_code", "text"),
+        _code("csu_code"),
         Column("item", "int", min=1, max=9),
         *(_count(a) for a in PULSE_ANSWERS),
     ),
@@ -219,10 +226,11 @@ MANDATORY_TRAINING = Contract(
     description="ESR statutory and mandatory training compliance, a monthly snapshot per person.",
     columns=(
         Column("snapshot_date", "date"),
-        Column("person_key", "text"),
-        Column("csu_code", "text"),
+        _code("person_key"),
+        _code("csu_code"),
         Column("staff_group", "text", allowed=ESR_STAFF_GROUPS),
-        Column("competence_code", "text", allowed=CSTF_COMPETENCES, allowed_prefixes=("LOCAL_",)),
+        Column("competence_code", "text", allowed=CSTF_COMPETENCES, allowed_prefixes=("LOCAL_",),
+               pattern=CODE),
         Column("competence_name", "text"),
         Column("required", "bool"),
         Column("status", "text",
@@ -240,10 +248,10 @@ IMPROVEMENT_TRAINING = Contract(
     family="training",
     description="Improvement-method courses and coaching attended.",
     columns=(
-        Column("event_id", "text"),
-        Column("person_key", "text"),
-        Column("csu_code", "text"),
-        Column("staff_group", "text"),
+        _code("event_id"),
+        _code("person_key"),
+        _code("csu_code"),
+        _code("staff_group"),
         Column("programme", "text", allowed=IMPROVEMENT_PROGRAMMES),
         Column("is_quality_partner", "bool"),
         Column("completion_date", "date"),
@@ -264,9 +272,9 @@ WASTE_SCHEMES = Contract(
     family="finance",
     description="Waste-reduction (cost-improvement) schemes.",
     columns=(
-        Column("scheme_id", "text"),
+        _code("scheme_id"),
         Column("scheme_name", "text"),
-        Column("csu_code", "text"),
+        _code("csu_code"),
         Column("waste_type", "text", allowed=LEAN_WASTES),
         Column("finance_type", "text", allowed=("pay", "non_pay", "income")),
         Column("recurrence", "text", allowed=("recurrent", "non_recurrent")),
@@ -284,7 +292,7 @@ WASTE_SAVINGS = Contract(
     family="finance",
     description="Monthly planned, actual and forecast savings per scheme.",
     columns=(
-        Column("scheme_id", "text"),
+        _code("scheme_id"),
         Column("month", "month", pattern=MONTH),
         Column("plan_gbp", "decimal", min=0, max=MAX_GBP),
         Column("actual_gbp", "decimal", min=-MAX_GBP, max=MAX_GBP),

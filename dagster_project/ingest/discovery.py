@@ -130,7 +130,7 @@ def discover(landing_dir: Path | str, extract: str, *, stable_seconds: float = 0
                     extract, name[: -len(CONTROL_SUFFIX)]):
             continue  # a control file: read with its data file
         if problem:
-            clean = "".join(ch for ch in name if ch.isprintable() and ch.isascii())
+            clean = "".join(ch if ch.isprintable() and ch.isascii() else "_" for ch in name)
             again = parse_file_name(extract, clean)
             found.refused.append(Refusal(shown(name), again[0] if again else None, problem))
             continue
