@@ -72,7 +72,7 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _names(names: list[str], limit: int = 5) -> str:
+def _names(names: list[str], limit: int = 4) -> str:
     """Header names for a message: each escaped and capped, at most `limit` of them."""
     out = ", ".join(shown(n, MAX_COLUMN_NAME) for n in names[:limit])
     return out + (f" and {len(names) - limit} more" if len(names) > limit else "")
@@ -171,6 +171,15 @@ def newline_convention(lf: int, cr: int, crlf: int) -> str | None:
     return MIXED
 
 
+def header_fields(file: str, text: str) -> list[str]:
+    """The first CSV record of `text` (any line ending ends it)."""
+    try:
+        return next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:  # a quote left open, a field over csv's size limit
+        raise FileRejected(file, f"line 1 (the header) is not a readable CSV record "
+                                 f"({error_summary(str(exc), 60)})") from None
+
+
 def no_line_break(size: int) -> str:
     return (f"no line break in the file ({size:,} bytes): a header cut off before its end, or "
             "not a line-based CSV (an empty delivery is a header line ending in a line break)")
@@ -257,7 +266,12 @@ def inspect_csv(opened: OpenedFile) -> CsvInspection:
     newlines = newline_convention(lf, cr, crlf)
     if not rejection and newlines is None:
         rejection = no_line_break(size)
-    header = next(csv.reader(io.StringIO(text)), []) if not rejection else []
+    header = []
+    if not rejection:
+        try:
+            header = header_fields(file, text)
+        except FileRejected as exc:
+            rejection = exc.reason
     return CsvInspection(digest.hexdigest(), header, utf8, bom, rejection, newlines or LF)
 
 
@@ -379,7 +393,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, opened: OpenedFile, data: bytes | N
         if newline_note:
             notes.append(newline_note)
             rewritten = True
-        header = next(csv.reader(io.StringIO(text[:1_000_000])), [])
+        header = header_fields(file, text[:1_000_000])
         last_line = text.rstrip().count("\n") + 1
         if rewritten:
             tmpdir = tempfile.TemporaryDirectory(prefix="ingest_")

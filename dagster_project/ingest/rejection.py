@@ -13,7 +13,7 @@ import re
 
 MAX_MESSAGE = 300  # characters of a load-log message
 MAX_NAME = 120  # characters of a file name shown in a message
-MAX_COLUMN_NAME = 40  # characters of an unknown header name shown in a message
+MAX_COLUMN_NAME = 30  # characters of an unknown header name shown in a message
 
 
 def _escaped(ch: str) -> str:

@@ -226,3 +226,109 @@ def test_crlf_line_endings_and_quoted_commas(con, landing, reference_data):
                        ).fetchone()[0] == 'fall, "unwitnessed"'
     assert quarantine(con) == []
     assert_accounting(con)
+
+
+# --- line endings, over-long lines, no line break (issue 12) ----------------------------------
+
+def test_old_mac_cr_only_line_endings_are_converted_and_loaded(con, landing, reference_data):
+    text = csv_text(valid_rows("incidents"), INCIDENTS).replace("\n", "\r")
+    landing.write_text("incidents", FILE, text)
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_in, f.rows_loaded, f.rows_quarantined) == ("loaded", 3, 3, 0)
+    assert f.message == "loaded 3 of 3 rows; CR line endings converted to LF"
+    assert con.execute("SELECT incident_id, last_modified::VARCHAR FROM raw.incidents "
+                       "ORDER BY _row_number").fetchall()[2] == ("INC003", "2025-01-31 08:00:00")
+    assert quarantine(con) == []
+
+
+def test_mixed_crlf_and_lf_line_endings_are_converted_and_loaded(con, landing, reference_data):
+    lines = csv_text(valid_rows("incidents"), INCIDENTS).splitlines()
+    text = "".join(line + ("\r\n" if i % 2 else "\n") for i, line in enumerate(lines))
+    landing.write_text("incidents", FILE, text)
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_loaded) == ("loaded", 3)
+    assert f.message == "loaded 3 of 3 rows; mixed CRLF/LF line endings converted to LF"
+    assert quarantine(con) == []
+    assert_accounting(con)
+
+
+def test_cr_only_windows_1252_gets_both_notes(con, landing, reference_data):
+    rows = valid_rows("incidents")
+    rows[0]["subcategory"] = "café"
+    data = csv_text(rows, INCIDENTS).replace("\n", "\r").encode("cp1252")
+    landing.write_bytes("incidents", FILE, data)
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_loaded) == ("loaded", 3)
+    offset = data.index("é".encode("cp1252"))
+    assert f.message == (f"loaded 3 of 3 rows; not valid UTF-8 (byte 0xe9 at offset "
+                         f"{offset}): read as Windows-1252 and converted; "
+                         "CR line endings converted to LF")
+
+
+def test_a_10_mb_line_is_rejected_naming_the_line_and_its_length(con, landing, reference_data):
+    rows = valid_rows("incidents")
+    rows[1]["subcategory"] = "x" * 10_000_000
+    text = csv_text(rows, INCIDENTS)
+    length = len(text.split("\n")[2].encode())
+    assert_rejected(con, landing, text,
+                    f"{FILE} rejected: line 3 is {length:,} bytes long, over the 2,000,000-byte "
+                    "limit of a line (not a CSV of the expected shape)")
+
+
+def test_a_header_with_no_line_break_is_not_an_empty_delivery(con, landing, reference_data):
+    text = ",".join(INCIDENTS)
+    assert_rejected(con, landing, text,
+                    f"{FILE} rejected: no line break in the file ({len(text):,} bytes): a header "
+                    "cut off before its end, or not a line-based CSV (an empty delivery is a "
+                    "header line ending in a line break)")
+
+
+def test_a_long_file_with_no_line_break_gets_a_short_message(con, landing, reference_data):
+    text = ",".join(INCIDENTS) + "," + ",".join(f"value{i}" for i in range(12_000))
+    f = assert_rejected(con, landing, text,
+                        f"{FILE} rejected: no line break in the file ({len(text):,} bytes): a "
+                        "header cut off before its end, or not a line-based CSV (an empty "
+                        "delivery is a header line ending in a line break)")
+    assert len(f.message) <= 300
+
+
+# --- messages never copy content (issue 12) ----------------------------------------------------
+
+PERSON = "9434765919,Jane Doe,1961-04-03"  # an NHS-number-shaped id, a name, a birth date
+
+
+@pytest.mark.parametrize("first_line", [PERSON, PERSON.replace(",", ";"),
+                                        PERSON.replace(",", "")])
+def test_a_file_without_its_header_never_puts_its_first_row_in_the_message(
+        con, landing, reference_data, first_line):
+    landing.write_text("incidents", FILE, first_line + "\n" + first_line + "\n")
+    f = only_file(load(con, landing, "incidents"))
+    assert f.status == "rejected"
+    for part in ("9434765919", "Jane", "Doe", "1961"):
+        assert part not in f.message
+    assert all(part not in load_log(con, "incidents")[0][5] for part in ("Jane", "943476"))
+
+
+def test_unknown_header_names_are_listed_short_and_capped(con, landing, reference_data):
+    cols = [c for c in INCIDENTS if c != "status"] + [f"extra_{i}_" + "y" * 80 for i in range(9)]
+    assert_rejected(con, landing, csv_text(valid_rows("incidents"), cols),
+                    f"{FILE} rejected: missing required column(s): status; unknown column(s) in "
+                    "the header: " + ", ".join(f"extra_{i}_" + "y" * 19 + "..." for i in range(4))
+                    + " and 5 more (renamed?)")
+
+
+def test_a_header_name_with_control_characters_is_escaped(con, landing, reference_data):
+    cols = INCIDENTS + ["note\x1b[31m"]
+    landing.write_text("incidents", FILE, csv_text(valid_rows("incidents"), cols))
+    f = only_file(load(con, landing, "incidents"))
+    assert f.message == "loaded 3 of 3 rows; unknown column(s) dropped: note\\x1b[31m"
+
+
+def test_a_duckdb_error_never_quotes_the_line(con, landing, reference_data):
+    from dagster_project.ingest.reader import csv_error_reason
+
+    error = ("Invalid Input Error: CSV Error on Line: 7\nOriginal Line: 9434765919,Jane Doe\n"
+             "Something 'Jane Doe' went wrong")
+    assert csv_error_reason(error, 9) == (
+        "not a readable CSV (Invalid Input Error: CSV Error on Line: 7)")
+    assert "Jane" not in csv_error_reason("Could not read 'Jane Doe' at all", 9)

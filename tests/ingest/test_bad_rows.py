@@ -336,3 +336,39 @@ def test_a_row_rule_is_not_judged_on_a_cell_that_failed_its_own_check(con, landi
         (f"activity_{STAMP}.csv", 1, "ae_attendances", "below_min", "-3"),
         (f"activity_{STAMP}.csv", 2, "ae_within_4h", "ae_within_4h_le_attendances", "5"),
     ]
+
+
+# --- code columns: no key separator, no control characters (issue 12) -------------------------
+
+def test_a_code_with_the_key_separator_is_quarantined(con, landing, reference_data):
+    f = load_rows(con, landing, "incidents", incidents(
+        r0={"incident_id": "INC|001"}, r1={"lfpse_ref": "LFPSE|9"}))
+    assert (f.rows_in, f.rows_loaded, f.rows_quarantined) == (3, 1, 2)
+    assert quarantine(con) == [(INC, 1, "incident_id", "pattern_mismatch", "INC|001"),
+                               (INC, 2, "lfpse_ref", "pattern_mismatch", "LFPSE|9")]
+
+
+def test_a_csu_code_with_the_key_separator_is_quarantined_in_the_reference_too(con, landing):
+    rows = valid_rows("org_structure")
+    rows[1]["csu_code"] = "CSU|SURG"
+    f = load_rows(con, landing, "org_structure", rows)
+    assert (f.rows_in, f.rows_loaded, f.rows_quarantined) == (3, 2, 1)
+    assert quarantine(con) == [
+        (f"org_structure_{STAMP}.csv", 2, "csu_code", "pattern_mismatch", "CSU|SURG")]
+
+
+@pytest.mark.parametrize(("extract", "column", "value"), [
+    ("mandatory_training", "person_key", "P\x070001"),
+    ("mandatory_training", "competence_code", "LOCAL_A|B"),
+    ("waste_schemes", "scheme_id", "WS\x1b001"),
+    ("activity", "csu_code", "CSU_MED|X"),
+    ("staff_survey_scores", "breakdown_code", "CSU_MED|CSU_SURG"),
+    ("improvement_training", "staff_group", "nurse\x7f"),
+])
+def test_code_columns_reject_separators_and_control_characters(con, landing, reference_data,
+                                                               extract, column, value):
+    rows = valid_rows(extract)
+    rows[0][column] = value
+    f = load_rows(con, landing, extract, rows)
+    assert f.rows_quarantined == 1
+    assert (f"{extract}_{STAMP}.csv", 1, column, "pattern_mismatch", value) in quarantine(con)

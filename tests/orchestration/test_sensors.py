@@ -97,3 +97,69 @@ def test_run_selects_only_the_changed_extract_and_its_downstream(landing):
             "published/tables"} <= keys
     assert "raw/mandatory_training" not in keys
     assert "marts/fct_training_compliance" not in keys
+
+
+# --- the landing rules (issue 12): the loader's own, never blocking, never crashing -----------
+
+def test_a_fifo_named_like_an_extract_never_blocks_the_sensor(landing):
+    import threading
+
+    fifo = landing / "incidents" / "incidents_20250131.csv"
+    os.mkfifo(fifo)
+    # A writer that gives a reader an empty file at once: a sensor that opened the FIFO would
+    # hash it (and start a run) instead of blocking this test for ever.
+    writer = threading.Thread(target=lambda: open(fifo, "wb").close(), daemon=True)
+    writer.start()
+    result, _ = evaluate()
+    assert isinstance(result, dg.SkipReason)
+    release = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # the writer's open completes
+    writer.join()
+    os.close(release)
+
+
+def test_a_folder_named_like_an_extract_does_not_crash_the_sensor(landing):
+    (landing / "incidents" / "incidents_20250131.csv").mkdir()
+    (landing / "incidents" / "incidents_20250201.csv").write_text("incident_id\nA\n")
+    result, cursor = evaluate()
+    assert isinstance(result, dg.RunRequest)
+    assert list(json.loads(cursor)["files"]) == ["incidents/incidents_20250201.csv"]
+
+
+def test_a_symlink_is_not_followed_or_hashed(landing, tmp_path):
+    outside = tmp_path / "outside.csv"
+    outside.write_text("incident_id\nA\n")
+    (landing / "incidents" / "incidents_20250131.csv").symlink_to(outside)
+    (landing / "incidents" / "incidents_20250201.csv").symlink_to("/etc/passwd")
+    result, cursor = evaluate()
+    assert isinstance(result, dg.SkipReason)
+    assert json.loads(cursor)["files"] == {}
+
+
+def test_a_name_with_glob_characters_is_hashed_as_itself(landing):
+    import hashlib
+
+    (landing / "incidents" / "incidents_20250131_2.csv").write_text("incident_id\nB\n")
+    own = landing / "incidents" / "incidents_20250131_[v2].csv"
+    own.write_text("incident_id\nA\n")
+    scan = scan_landing(landing, {}, 0)
+    assert scan.new_hashes["incidents/incidents_20250131_[v2].csv"] == hashlib.sha256(
+        own.read_bytes()).hexdigest()
+
+
+def test_a_file_dated_decades_ahead_starts_nothing(landing):
+    (landing / "incidents" / "incidents_20621031.csv").write_text("incident_id\nA\n")
+    result, _ = evaluate()
+    assert isinstance(result, dg.SkipReason)
+
+
+def test_generated_files_do_not_wait_for_the_sensor(landing, monkeypatch):
+    from dagster_project.ingest.landing import record_generated
+
+    monkeypatch.setenv("FILE_STABLE_SECONDS", "120")
+    path = landing / "incidents" / "incidents_20250131.csv"
+    path.write_text("incident_id\nA\n")
+    record_generated(path)
+    (landing / "incidents" / "incidents_20250201.csv").write_text("incident_id\nB\n")
+    scan = scan_landing(landing, {}, 120)
+    assert list(scan.new_hashes) == ["incidents/incidents_20250131.csv"]
+    assert scan.waiting == ["incidents/incidents_20250201.csv"]
