@@ -30,6 +30,7 @@ class Settings:
     schedule_timezone: str
     duckdb_memory_limit: str
     report_org_code: str | None
+    output_permissions: str
 
 
 def get_settings() -> Settings:
@@ -48,4 +49,6 @@ def get_settings() -> Settings:
         duckdb_memory_limit=os.environ.get("DUCKDB_MEMORY_LIMIT", "4GB"),
         # the organisation the HTML report is for, when the warehouse holds several
         report_org_code=os.environ.get("REPORT_ORG_CODE") or None,
+        # who may read what the pipeline writes: group (0640/0750) or owner (0600/0700)
+        output_permissions=os.environ.get("OUTPUT_PERMISSIONS") or "group",
     )
