@@ -5,7 +5,8 @@
 -- not send (no maternity or outpatient FFT responses, a survey not yet delivered). The data
 -- cases are real, so this warns rather than stopping the night; a new measure should not leave
 -- it warning.
-{{ config(severity='warn', store_failures=true) }}
+{{ config(severity='warn', store_failures=true,
+          meta={'dagster': {'ref': {'name': 'fct_scorecard_monthly'}}}) }}
 with scorecard as (
 
     select measure_id, value, null_reason from {{ ref('fct_scorecard_monthly') }}

@@ -2,7 +2,8 @@
 -- and a readable date (YYYY-MM-DD): otherwise the row would be ignored silently. The SPC step
 -- stops on the same rows and names their line in the file (dagster_project/spc/rebase_dates.py);
 -- the failing rows are kept in dbt_test__audit.assert_spc_rebase_dates_are_known.
-{{ config(severity='error', store_failures=true) }}
+{{ config(severity='error', store_failures=true,
+          meta={'dagster': {'ref': {'name': 'spc_rebase_dates'}}}) }}
 with rebase_dates as (
 
     select measure_id, level, unit_code, rebase_date, reason from {{ ref('spc_rebase_dates') }}
