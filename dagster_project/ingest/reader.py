@@ -161,14 +161,17 @@ class CsvInspection:
 
 
 
-def newline_convention(lf: int, cr: int, crlf: int) -> str | None:
-    """The file's line endings from its counts of \n, \r and \r\n; None: no line break.
-    A stray CR inside a value of an LF or CRLF file leaves the file as it is (DuckDB reads it)."""
-    if lf == 0:
-        return CR if cr else None
-    if crlf == 0 or crlf == lf:
-        return CRLF if crlf else LF
-    return MIXED
+def newline_convention(cr: int, lf: int, lf_only_part: bool = False) -> str | None:
+    """The line endings of a text whose counted part has `cr` CRs and `lf` LFs (`lf_only_part`:
+    some other part holds LFs and no CR). None: no line break at all. As many CRs as LFs is
+    taken for CRLF and read as it is; should they not be in pairs after all (a lone CR here, a
+    lone LF there, or further down), DuckDB fails on it and `read_csv` converts the file and
+    reads it again."""
+    if cr == 0:
+        return LF if lf or lf_only_part else None
+    if lf == 0 and not lf_only_part:
+        return CR
+    return CRLF if cr == lf and not lf_only_part else MIXED
 
 
 def header_fields(file: str, text: str) -> list[str]:
@@ -185,13 +188,16 @@ def no_line_break(size: int) -> str:
             "not a line-based CSV (an empty delivery is a header line ending in a line break)")
 
 
-def normalise_newlines(file: str, text: str) -> tuple[str, str | None]:
-    """CR-only or mixed CRLF/LF text with LF endings, and the note saying so (None: as it was)."""
+def normalise_newlines(file: str, text: str, force: bool = False) -> tuple[str, str | None]:
+    """CR-only or mixed CRLF/LF text with LF endings, and the note saying so (None: as it was).
+    `force`: convert CRs even where they are as many as the LFs (DuckDB could not read it)."""
     if "\r" not in text:
         return text, None
-    convention = newline_convention(text.count("\n"), text.count("\r"), text.count("\r\n"))
+    convention = newline_convention(text.count("\r"), text.count("\n"))
     if convention is None:
         raise FileRejected(file, no_line_break(len(text.encode("utf-8"))))
+    if force and convention == CRLF:
+        convention = MIXED
     if convention not in (CR, MIXED):
         return text, None
     return (text.replace("\r\n", "\n").replace("\r", "\n"),
@@ -222,19 +228,20 @@ def inspect_csv(opened: OpenedFile) -> CsvInspection:
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8, ascii_so_far, first, size, rejection = True, True, b"", 0, None
-    lf = cr = crlf = 0
-    after_cr = False
+    cr = lf = 0  # counted in the first chunk that has a CR only: DuckDB checks the rest
+    counted = lf_only_part = False  # lf_only_part: a chunk with LFs and no CR
     for chunk in opened.chunks(CHUNK):
         digest.update(chunk)
         if rejection:
             continue
-        # line endings: counting is memchr-fast; a CRLF may straddle two chunks
-        lf += chunk.count(b"\n")
-        crlf += after_cr and chunk[:1] == b"\n"
-        if n_cr := chunk.count(b"\r"):
-            cr += n_cr
-            crlf += chunk.count(b"\r\n")
-        after_cr = chunk[-1:] == b"\r"
+        # line endings: `in` is a memchr, nearly free; counting (about 1 GB/s) is done once
+        if b"\r" in chunk:
+            if not counted:
+                cr, lf, counted = chunk.count(b"\r"), chunk.count(b"\n"), True
+            elif not lf and b"\n" in chunk:
+                lf_only_part = True  # CR-only so far, LFs further down: mixed
+        elif not lf_only_part and b"\n" in chunk:
+            lf_only_part = True
         try:
             if not first:
                 first = chunk[:65536]
@@ -263,7 +270,7 @@ def inspect_csv(opened: OpenedFile) -> CsvInspection:
     text = head.decode("utf-8" if utf8 else "cp1252", errors="replace")
     if not rejection and not text.strip() and size <= len(first):
         rejection = "empty file (no header row)"
-    newlines = newline_convention(lf, cr, crlf)
+    newlines = newline_convention(cr, lf, lf_only_part)
     if not rejection and newlines is None:
         rejection = no_line_break(size)
     header = []
@@ -381,27 +388,40 @@ def read_csv(con: duckdb.DuckDBPyConnection, opened: OpenedFile, data: bytes | N
         inspection = inspect_csv(opened)
     if inspection is not None and inspection.rejection:
         raise FileRejected(file, inspection.rejection)
-    notes: list[str] = []
-    source = opened.reader_path
-    tmpdir = None
     if inspection is not None and inspection.readable_as_is:
-        header, last_line = inspection.header, None
-    else:
-        text, notes, rewritten = decode_csv_bytes(file, opened.read_all(CHUNK) if data is None
-                                                  else data)
-        text, newline_note = normalise_newlines(file, text)
-        if newline_note:
-            notes.append(newline_note)
-            rewritten = True
-        header = header_fields(file, text[:1_000_000])
-        last_line = text.rstrip().count("\n") + 1
-        if rewritten:
-            tmpdir = tempfile.TemporaryDirectory(prefix="ingest_")
-            source = str(Path(tmpdir.name) / "converted.csv")
-            Path(source).write_text(text, encoding="utf-8", newline="")
+        try:
+            return _stage_csv(con, opened, opened.reader_path, inspection.header, [], None,
+                              contract, table)
+        except FileRejected:
+            if inspection.newlines != CRLF:
+                raise
+            # CRs and LFs in equal number, yet not in pairs (files joined together): normalise
+    text, notes, rewritten = decode_csv_bytes(file, opened.read_all(CHUNK) if data is None
+                                              else data)
+    text, newline_note = normalise_newlines(file, text, force=inspection is not None and
+                                            inspection.newlines == CRLF)
+    if newline_note:
+        notes.append(newline_note)
+        rewritten = True
+    header = header_fields(file, text[:1_000_000])
+    last_line = text.rstrip().count("\n") + 1
+    if not rewritten:
         del text
+        return _stage_csv(con, opened, opened.reader_path, header, notes, last_line, contract,
+                          table)
+    with tempfile.TemporaryDirectory(prefix="ingest_") as tmpdir:
+        source = str(Path(tmpdir) / "converted.csv")
+        Path(source).write_text(text, encoding="utf-8", newline="")
+        del text
+        return _stage_csv(con, opened, source, header, notes, last_line, contract, table)
+
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, opened: OpenedFile, source: str,
+               header: list[str], notes: list[str], last_line: int | None, contract: Contract,
+               table: str) -> ReadResult:
+    """Read `source` (the file itself, or its converted copy) into the staged table."""
+    file = opened.name
     mapping, header_notes = map_header(file, header, contract)
-    notes.extend(header_notes)
     src = _csv_source(source, len(header))
     select = _stage_select(contract, {name: f"c{i}" for name, i in mapping.items()})
     try:
@@ -413,9 +433,6 @@ def read_csv(con: duckdb.DuckDBPyConnection, opened: OpenedFile, data: bytes | N
     except duckdb.Error as exc:
         lines = last_line if last_line is not None else _last_line_number(opened)
         raise FileRejected(file, csv_error_reason(str(exc), lines)) from None
-    finally:
-        if tmpdir is not None:  # the rows are in the table now
-            tmpdir.cleanup()
     rows_in, first_rowid = con.execute(
         f"SELECT count(*), min(rowid) FROM {table}{UNNUMBERED}").fetchall()[0]
     if rows_in and first_rowid != 0:  # inside a transaction rowids are not positions
@@ -423,7 +440,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, opened: OpenedFile, data: bytes | N
                            "staged table's rowids")
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS "
                 f"SELECT rowid + 1 AS _row_number, * FROM {table}{UNNUMBERED}")
-    return ReadResult(rows_in, notes, tuple(mapping))
+    return ReadResult(rows_in, [*notes, *header_notes], tuple(mapping))
 
 
 # --- Parquet ------------------------------------------------------------------------------

@@ -252,6 +252,38 @@ def test_mixed_crlf_and_lf_line_endings_are_converted_and_loaded(con, landing, r
     assert_accounting(con)
 
 
+@pytest.mark.parametrize("chunk", [1 << 24, 512])
+def test_crlf_that_turns_to_lf_further_down_is_converted_and_loaded(con, landing, reference_data,
+                                                                   monkeypatch, chunk):
+    """Only the first chunk with a CR is counted: a change further down is caught by the
+    chunks without CR, or by DuckDB failing on the file, and converted all the same."""
+    from dagster_project.ingest import reader
+
+    monkeypatch.setattr(reader, "CHUNK", chunk)
+    rows = [dict(r) for r in valid_rows("incidents") * 4]
+    for n, row in enumerate(rows):
+        row["incident_id"] = f"INC{n:03d}"
+    lines = csv_text(rows, INCIDENTS).splitlines()
+    text = "".join(line + ("\r\n" if n < 4 or n % 3 else "\n") for n, line in enumerate(lines))
+    landing.write_text("incidents", FILE, text)
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_loaded) == ("loaded", 12), f.message
+    assert f.message == "loaded 12 of 12 rows; mixed CRLF/LF line endings converted to LF"
+
+
+def test_lone_crs_and_lone_lfs_in_equal_number_are_converted_and_loaded(con, landing,
+                                                                       reference_data):
+    """As many CRs as LFs looks like CRLF from the counts alone: DuckDB's failure on it sends
+    the file through the conversion after all."""
+    lines = csv_text(valid_rows("incidents"), INCIDENTS).splitlines()
+    text = "".join(line + end for line, end in zip(lines, ("\n", "\r", "\r\n", "\r\n")))
+    assert text.count("\r") == text.count("\n")
+    landing.write_text("incidents", FILE, text)
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_loaded) == ("loaded", 3), f.message
+    assert f.message == "loaded 3 of 3 rows; mixed CRLF/LF line endings converted to LF"
+
+
 def test_cr_only_windows_1252_gets_both_notes(con, landing, reference_data):
     rows = valid_rows("incidents")
     rows[0]["subcategory"] = "café"
