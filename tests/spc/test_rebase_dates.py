@@ -49,15 +49,15 @@ def test_a_bad_row_is_an_error_naming_its_line(row, problem):
     assert "line 2" not in str(err.value)  # the good row is not blamed
 
 
-def _warehouse(path, rebase_rows):
+def _warehouse(path, rebase_rows, unit_code="ELD"):
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")
         con.execute("""create table marts.fct_scorecard_monthly as
-            select 'Q05' measure_id, 'csu' level, 'ELD' unit_code,
+            select 'Q05' measure_id, 'csu' level, ? unit_code,
                    cast('2024-01-01' as date) + to_months(i) period,
                    cast(i % 3 as double) numerator, 100.0 denominator,
                    (i % 3) / 100.0 value, cast(null as double) target
-            from range(14) t(i)""")
+            from range(14) t(i)""", [unit_code])
         con.execute("""create table marts.dim_measure as select 'Q05' measure_id,
             'decrease' direction, 'u' chart_type, 1000.0 multiplier""")
         con.execute("create table marts.spc_rebase_dates (measure_id varchar, level varchar, "
@@ -91,3 +91,14 @@ def test_spc_asset_applies_a_good_row_and_fails_naming_a_bad_one(tmp_path):
         assert not con.execute("select count(*) from information_schema.tables "
                                "where table_schema = 'spc' and table_name = 'spc_points'"
                                ).fetchone()[0]
+
+
+def test_a_unit_code_containing_the_key_separator_reaches_the_spc_tables_intact(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    _warehouse(warehouse, [("Q05", "csu", "E|LD", "2024-07-01")], unit_code="E|LD")
+    assert _materialize(warehouse).success
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table in ("spc_points", "spc_summary"):
+            units = con.execute(f"select distinct level, unit_code from spc.{table}").fetchall()
+            assert units == [("csu", "E|LD")], table
+        assert con.execute("select max(rebase_group) from spc.spc_points").fetchone()[0] == 1
