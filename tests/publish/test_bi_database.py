@@ -98,7 +98,7 @@ def fake_dbt(warehouse: WarehouseResource) -> None:
     with warehouse.connect() as con:
         build_marts(con, **DATA)
         if DATA["q02_c1_june"] != 0.05:  # the second night publishes one more table
-            con.execute("create or replace view publish_candidate.extra as select 1 as x")
+            con.execute("create or replace view publish_candidate.dim_date as select 1 as x")
 
 
 def run_publication(tmp_path, q02_c1_june: float) -> dg.ExecuteInProcessResult:
@@ -116,7 +116,7 @@ def test_a_client_holding_it_open_neither_blocks_nor_is_blocked_by_a_publication
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         before = json.loads(client.stdout.readline())
-        assert before["value"] == pytest.approx(0.05) and "extra" not in before["tables"]
+        assert before["value"] == pytest.approx(0.05) and "dim_date" not in before["tables"]
 
         # a whole publication while the client holds its connection open
         assert run_publication(tmp_path, 0.07).success
@@ -129,7 +129,7 @@ def test_a_client_holding_it_open_neither_blocks_nor_is_blocked_by_a_publication
         seen = subprocess.run([sys.executable, "-c", CLIENT, str(out / BI_DATABASE)],
                               input="", capture_output=True, text=True, check=True)
         fresh = json.loads(seen.stdout.splitlines()[0])
-        assert fresh["value"] == pytest.approx(0.07) and "extra" in fresh["tables"]
+        assert fresh["value"] == pytest.approx(0.07) and "dim_date" in fresh["tables"]
     finally:
         client.stdin.close()
         assert client.wait() == 0
