@@ -33,7 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .control import CONTROL_SUFFIX
-from .landing import entry_kind, generated_files, is_generated, name_problem
+from .landing import entry_kind, generated_files, is_generated, name_problem, read_error
 from .rejection import shown
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,11 @@ def discover(landing_dir: Path | str, extract: str, *, stable_seconds: float = 0
         log.info("%s: no landing folder %s", extract, folder)
         return found
     now_ts = time.time() if now is None else now
-    entries = _entries(folder)
+    try:
+        entries = _entries(folder)
+    except OSError as exc:  # a folder the service may not list: this extract waits, nothing stops
+        log.error("%s: landing folder %s %s", extract, folder, read_error(exc))
+        return found
     names = {e.name for e in entries}
     groups: dict[date, list[LandedFile]] = {}
     for entry in entries:
@@ -140,7 +144,11 @@ def discover(landing_dir: Path | str, extract: str, *, stable_seconds: float = 0
             found.ignored.append(name)
             continue
         d, suffix, fmt = parsed
-        st = entry.stat(follow_symlinks=False)
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:  # gone since the listing (taken back by its supplier): next run
+            log.info("%s: %s vanished while the folder was read", extract, name)
+            continue
         kind = entry_kind(st.st_mode)
         if kind:
             found.refused.append(Refusal(name, d, f"not a regular file: {kind}"))

@@ -190,11 +190,16 @@ def fail_for(name: str, real, error: int):
     return wrapper
 
 
+def write_bad_and_good(landing) -> None:
+    """FILE (to be made unreadable) and a good file of the next day."""
+    landing.write_text("incidents", FILE, incidents_text())
+    landing.write_text("incidents", "incidents_20250201.csv", incidents_text(("INC001",)))
+
+
 def test_an_unreadable_file_is_rejected_and_the_run_goes_on(con, landing, reference_data,
                                                             monkeypatch):
     """The tests run as root, which chmod 000 does not stop: the open is made to fail."""
-    landing.write_text("incidents", FILE, incidents_text())
-    landing.write_text("incidents", "incidents_20250201.csv", incidents_text(("INC001",)))
+    write_bad_and_good(landing)
     monkeypatch.setattr(landing_module.os, "open", fail_for(FILE, os.open, errno.EACCES))
     result = load(con, landing, "incidents")
     assert log_rows(con) == [
@@ -212,8 +217,7 @@ def test_an_unreadable_file_is_rejected_and_the_run_goes_on(con, landing, refere
 
 def test_an_io_error_while_reading_is_rejected_and_the_run_goes_on(con, landing, reference_data,
                                                                   monkeypatch):
-    landing.write_text("incidents", FILE, incidents_text())
-    landing.write_text("incidents", "incidents_20250201.csv", incidents_text(("INC001",)))
+    write_bad_and_good(landing)
     monkeypatch.setattr(landing_module.os, "pread", fail_for(FILE, os.pread, errno.EIO))
     result = load(con, landing, "incidents")
     assert log_rows(con)[0] == (FILE, "rejected", True, EXTRACT_DATE,
@@ -337,3 +341,22 @@ def test_a_control_file_still_being_written_holds_its_file_back(con, landing, re
     result = load_extract(con, CONTRACTS_BY_NAME["incidents"], landing.dir, stable_seconds=60)
     assert result.files == [] and result.pending == [FILE]
     assert_accounting(con)
+
+
+def test_a_folder_the_service_cannot_list_stops_nothing(con, landing, reference_data,
+                                                       monkeypatch):
+    from dagster_project.ingest import discovery
+
+    landing.write_text("incidents", FILE, incidents_text())
+    real = os.scandir
+
+    def refuse(path):
+        if os.path.basename(str(path)) == "incidents":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real(path)
+
+    monkeypatch.setattr(discovery.os, "scandir", refuse)
+    result = load(con, landing, "incidents")
+    assert result.files == [] and result.pending == []
+    monkeypatch.undo()
+    assert load(con, landing, "incidents").files_loaded == 1
