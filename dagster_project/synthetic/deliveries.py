@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from dagster_project.ingest.landing import record_generated
+
 
 def new_day_of_incidents(landing: Path, day: dt.date, count: int = 100) -> Path:
     """A new extract dated `day` holding `count` incidents that happened the day before,
@@ -27,4 +29,5 @@ def new_day_of_incidents(landing: Path, day: dt.date, count: int = 100) -> Path:
                        learning_response_completed="",
                        last_modified=f"{day.isoformat()} 09:00:00")
             writer.writerow(row)
+    record_generated(target)  # complete: the loader need not wait FILE_STABLE_SECONDS for it
     return target
