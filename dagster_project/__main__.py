@@ -1,4 +1,6 @@
-"""`python -m dagster_project run`: the main job, in process, with a one-screen summary."""
+"""`python -m dagster_project run`: the main job, in process, with a one-screen summary.
+
+Exit status: 0 the run succeeded, 1 it failed, 130 / 143 SIGINT / SIGTERM stopped it."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import sys
 import time
 
 from .contracts import CONTRACTS
+from .interrupts import Interrupted, exit_status
 from .runner import run_main_job
 
 
@@ -25,11 +28,17 @@ def main(argv: list[str] | None = None) -> int:
                           "(repeatable), as the landing sensor runs new files")
     run.add_argument("--timings", metavar="FILE",
                      help="write every step's wall time to FILE (JSON)")
+    run.add_argument("--verbose", action="store_true",
+                     help="print every Dagster event and dbt's own log lines, not just one "
+                          "line per finished step")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    ok = run_main_job(full_refresh=args.full_refresh, synthetic=not args.no_synthetic,
-                      started=started, extracts=args.extracts, timings_path=args.timings)
-    return 0 if ok else 1
+    try:
+        return run_main_job(full_refresh=args.full_refresh, synthetic=not args.no_synthetic,
+                            started=started, extracts=args.extracts,
+                            timings_path=args.timings, verbose=args.verbose)
+    except Interrupted as stop:  # a second signal while the first was being handled
+        return exit_status(stop.signum)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ import dagster as dg
 
 from .resources import connect_warehouse, warehouse_lock
 
+# Every failure line starts so: log watchers can match it.
+FAILURE_PREFIX = "PIPELINE FAILURE:"
+
 FAILED_RUNS_DDL = """
 create table if not exists ops.failed_runs (
     run_id varchar, job_name varchar, step_key varchar, asset_keys varchar,
@@ -27,7 +30,7 @@ def failure_line(step_key: str, exc: BaseException | None) -> str:
     else:
         text = str(exc).strip()
         cause = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}".rstrip(": ")
-    return f"PIPELINE FAILURE: {asset_from_step_key(step_key)} failed: {cause}"
+    return f"{FAILURE_PREFIX} {asset_from_step_key(step_key)} failed: {cause}"
 
 
 @dg.failure_hook(required_resource_keys={"warehouse"})

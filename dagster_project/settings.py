@@ -13,6 +13,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+# The Dagster instance folder (run history) when DAGSTER_HOME is unset: the Makefile exports
+# this same folder, so `make run`, `make dev` and `python -m dagster_project run` share it.
+DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 
 
 def _path(var: str, default: str) -> Path:
@@ -31,6 +34,7 @@ class Settings:
     duckdb_memory_limit: str
     report_org_code: str | None
     output_permissions: str
+    dagster_home: Path
 
 
 def get_settings() -> Settings:
@@ -51,4 +55,5 @@ def get_settings() -> Settings:
         report_org_code=os.environ.get("REPORT_ORG_CODE") or None,
         # who may read what the pipeline writes: group (0640/0750) or owner (0600/0700)
         output_permissions=os.environ.get("OUTPUT_PERMISSIONS") or "group",
+        dagster_home=_path("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME)),
     )

@@ -11,34 +11,28 @@ What counts as a failure, and what is retried:
   materialisation metadata, and the asset SUCCEEDS: the warehouse is consistent (the earlier data
   of that date is untouched), the other files and extracts still flow downstream, and re-running
   could not fix the file anyway. Quality checks and the report surface the rejections.
-- A transient error (the DuckDB file lock held by another process, a transaction conflict) fails
-  the attempt and the RetryPolicy retries it with exponential backoff and jitter.
+- A transient error (the warehouse locked by another process, a transaction conflict, an I/O
+  hiccup) fails the attempt and the RetryPolicy retries it with exponential backoff and jitter.
 - Anything else (a referenced table never loaded, a raw table that no longer matches its
   contract, a bug) fails the asset at once with `dg.Failure(allow_retries=False)`: retrying a
-  deterministic failure only delays the alert.
+  deterministic failure only delays the alert (see retries.py).
 """
 
 import dagster as dg
-import duckdb
 
+from ..console import Progress
 from ..contracts import CONTRACTS, Contract
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
+from ..retries import TRANSIENT_RETRY_POLICY, only_transient_retried
+from ..retries import is_transient  # noqa: F401 - the ingest tests import it from here
 from ..settings import get_settings
 from .load import RAW_SCHEMA, ExtractLoadResult, load_extract
 from .reader import quote_ident
 
-RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL,
-                              jitter=dg.Jitter.PLUS_MINUS)
+RETRY_POLICY = TRANSIENT_RETRY_POLICY
 
 _DAGSTER_TYPES = {"VARCHAR": "string", "BIGINT": "int", "DOUBLE": "float", "DATE": "date",
                   "TIMESTAMP": "timestamp", "BOOLEAN": "bool"}
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Errors worth retrying: another process holds the warehouse, or a write conflict."""
-    if isinstance(exc, duckdb.TransactionException):
-        return True
-    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
 
 
 def table_schema(contract: Contract) -> dg.TableSchema:
@@ -81,24 +75,25 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
     def _ingest(context: dg.AssetExecutionContext,
                 warehouse: WarehouseResource) -> dg.MaterializeResult:
         landing = get_settings().landing_dir
-        try:
-            with warehouse.connect() as con:
-                result = load_extract(con, contract, landing)
-                row_count = con.execute(
-                    f"SELECT count(*) FROM {RAW_SCHEMA}.{quote_ident(contract.name)}").fetchone()[0]
-        except Exception as exc:
-            if is_transient(exc):
-                raise  # the RetryPolicy retries it
-            raise dg.Failure(description=f"raw/{contract.name}: {type(exc).__name__}: {exc}",
-                             allow_retries=False) from exc
+        progress = Progress(context.log.info)
+
+        def loaded_so_far(done: int, found: int, rows: int) -> None:
+            progress(done, found, f"{done} of {found} files, {rows:,} rows "
+                                  f"({rows / max(progress.seconds, 0.001):,.0f} rows/s)")
+
+        with only_transient_retried(f"raw/{contract.name}", context.retry_number, RETRY_POLICY), \
+                warehouse.connect() as con:
+            result = load_extract(con, contract, landing, progress=loaded_so_far)
+            row_count = con.execute(
+                f"SELECT count(*) FROM {RAW_SCHEMA}.{quote_ident(contract.name)}").fetchone()[0]
         for f in result.files:
             if f.status == "rejected":
                 context.log.warning(f.message)
-            else:
-                context.log.info(f"{f.file_name}: {f.status}: {f.message}")
+            else:  # the step's finished line sums these up; the UI keeps every file's line
+                context.log.debug(f"{f.file_name}: {f.status}: {f.message}")
         for name in result.ignored:
             context.log.warning(f"{name}: ignored (not named like a {contract.name} extract)")
-        context.log.info(result.summary())
+        context.log.debug(result.summary())
         return dg.MaterializeResult(metadata=result_metadata(result, row_count))
 
     return _ingest

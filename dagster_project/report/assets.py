@@ -4,6 +4,7 @@
 
 import dagster as dg
 
+from ..console import Progress
 from ..resources import WarehouseResource
 from ..settings import get_settings
 from .data import for_organisation, read_published
@@ -26,7 +27,10 @@ def integrated_performance_report(
     # Read under the warehouse lock, then render without holding it.
     with warehouse.connect(read_only=True) as con:
         published = for_organisation(read_published(con), get_settings().report_org_code)
-    result = build_report(None, report_dir, published=published)
+    say = Progress(context.log.info)
+    result = build_report(None, report_dir, published=published,
+                          progress=lambda what, done, total: say(
+                              done, total, f"{done} of {total} {what}"))
     for note in result.notes:
         context.log.warning(note)
     context.log.info(f"report written to {result.index_path} in {result.seconds:.1f}s "

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,9 @@ from .export import write_pngs, write_summary_csv
 from .formatting import slug
 from .model import build_model
 from .pages import chart_svg, environment, page_context, render_csu, render_index, render_measure
+
+# PNGs are rasterised this many at a time (each batch in parallel), so progress can be told.
+PNG_BATCH = 120
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,11 @@ class ReportResult:
 
 def build_report(con: duckdb.DuckDBPyConnection, report_dir: str | Path, *,
                  generated_at: datetime | None = None, png: bool = True,
-                 png_workers: int | None = None, published=None) -> ReportResult:
+                 png_workers: int | None = None, published=None,
+                 progress: Callable[[str, int, int], None] | None = None) -> ReportResult:
     """Render the report from the `published` schema reachable through `con` into `report_dir`
-    (or from `published`, already read with `read_published`, when `con` is None)."""
+    (or from `published`, already read with `read_published`, when `con` is None). `progress`
+    is told (what, done, total) as charts are drawn and rasterised."""
     started = time.perf_counter()
     generated_at = generated_at or datetime.now().replace(microsecond=0)
     report_dir = Path(report_dir).resolve()
@@ -71,6 +77,8 @@ def build_report(con: duckdb.DuckDBPyConnection, report_dir: str | Path, *,
             path = tmp / "charts" / f"{chart.stem}.svg"
             path.write_text(svg, encoding="utf-8")
             png_jobs.append((svg, path.with_suffix(".png")))
+            if progress:
+                progress("charts drawn", len(png_jobs), len(model.charts))
 
         pages = 0
         _write(tmp / "index.html", render_index(env, model, ctx))
@@ -86,8 +94,12 @@ def build_report(con: duckdb.DuckDBPyConnection, report_dir: str | Path, *,
 
         png_started = time.perf_counter()
         if png:
-            write_pngs(_reuse_unchanged_pngs(png_jobs, report_dir / "charts"),
-                       workers=png_workers)
+            todo = _reuse_unchanged_pngs(png_jobs, report_dir / "charts")
+            for start in range(0, len(todo), PNG_BATCH):  # batches, to say how far it got
+                write_pngs(todo[start:start + PNG_BATCH], workers=png_workers)
+                if progress:
+                    progress("charts rasterised (PNG)", min(start + PNG_BATCH, len(todo)),
+                             len(todo))
         png_seconds = time.perf_counter() - png_started
 
         swap_into_place(tmp, report_dir)

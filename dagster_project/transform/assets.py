@@ -1,9 +1,15 @@
-"""The dbt models, seeds and tests as Dagster assets and asset checks (`dbt build`)."""
+"""The dbt models, seeds and tests as Dagster assets and asset checks (`dbt build`).
+
+A failed dbt test or model fails the step once, without a retry (it would fail the same way);
+only a warehouse locked by another process is retried (retries.py).
+"""
 
 
 import json
 import os
 import shutil
+import signal
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,11 +17,19 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from ..console import Progress
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
+from ..retries import (
+    TRANSIENT_RETRY_POLICY, WarehouseBusy, mentions_lock, only_transient_retried,
+)
 from .project import dbt_project
 from .translator import ProjectDbtTranslator
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+# A dbt process told to stop (SIGINT: it cancels its queries) gets this long before SIGKILL.
+DBT_STOP_SECONDS = 8
+# run_results.json statuses of a node that did not pass
+NOT_PASSED = ("error", "fail", "runtime error")
 
 
 class DbtBuildConfig(dg.Config):
@@ -65,6 +79,69 @@ def keep_partial_parse(run_target: Path, project_dir: Path) -> None:
     os.replace(temporary, target / PARTIAL_PARSE_FILE)  # atomic: a reader never sees half
 
 
+def not_passed(run_results: Path) -> list[tuple[str, str]]:
+    """(node, message) of every dbt node that errored or failed, from run_results.json."""
+    if not run_results.exists():
+        return []
+    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+    return [(r.get("unique_id", "?"), r.get("message") or "") for r in results
+            if r.get("status") in NOT_PASSED]
+
+
+def dbt_failure(failed: list[tuple[str, str]], error: Exception | None) -> Exception:
+    """What a failed `dbt build` raises: a warehouse locked by another process is transient
+    (retried); a failed test, a model error or a broken contract fails at once."""
+    texts = [message for _, message in failed] + [str(error or "")]
+    if any(mentions_lock(text) for text in texts):
+        return WarehouseBusy("dbt build: the warehouse was locked by another process")
+    names = ", ".join(node.split(".")[-1] for node, _ in failed[:5])
+    more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
+    what = f"{len(failed)} dbt nodes did not pass: {names}{more}" if failed else "dbt failed"
+    return dg.Failure(description=f"dbt build failed: {what} (see the dbt results above)",
+                      allow_retries=False)
+
+
+# dbt processes started by this process's steps and still running: a run stopped by a signal
+# ends them (runner.py) even when the interrupt reached the step outside its `finally`.
+running_dbt: set[subprocess.Popen] = set()
+
+
+def stop_running_dbt() -> None:
+    for process in list(running_dbt):
+        stop_dbt(process)
+        running_dbt.discard(process)
+
+
+def stop_dbt(process: subprocess.Popen, grace_seconds: float = DBT_STOP_SECONDS) -> None:
+    """Stop a dbt process still running when its step ends early (a signal stopped the run, or
+    the step failed while reading dbt's events): dbt must not go on writing the warehouse."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def with_progress(events, context: dg.AssetExecutionContext):
+    """dbt's events, passed through, with a progress line every few seconds."""
+    models_total = len(context.selected_output_names)
+    tests_total = len(context.selected_asset_check_keys)
+    progress = Progress(context.log.info)
+    models = tests = 0
+    for event in events:
+        if isinstance(event, dg.AssetCheckResult):
+            tests += 1
+        elif isinstance(event, dg.Output | dg.AssetMaterialization):
+            models += 1
+        progress(models + tests, models_total + tests_total,
+                 f"{models} of {models_total} models and seeds, "
+                 f"{tests} of {tests_total} tests")
+        yield event
+
+
 def build_dbt_assets() -> dg.AssetsDefinition:
     project = dbt_project()
     if not project.manifest_path.exists():
@@ -78,7 +155,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         project=project,
         dagster_dbt_translator=ProjectDbtTranslator(),
         pool=DUCKDB_WRITER_POOL,
-        retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
+        retry_policy=TRANSIENT_RETRY_POLICY,
     )
     def dbt_models(
         context: dg.AssetExecutionContext,
@@ -86,19 +163,26 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         warehouse: WarehouseResource,
         config: DbtBuildConfig,
     ):
-        with warehouse.lock(), warehouse_env(warehouse.resolved_path):
-            invocation = dbt.cli(dbt_build_args(config), context=context, raise_on_error=False)
-            yield from invocation.stream()
-        from ..quality.history import record_dbt_results
+        with only_transient_retried("dbt build", context.retry_number):
+            with warehouse.lock(), warehouse_env(warehouse.resolved_path):
+                invocation = dbt.cli(dbt_build_args(config), context=context,
+                                     raise_on_error=False)
+                # dagster-dbt forwards an interrupt to dbt and waits this long (default 25 s)
+                invocation.termination_timeout_seconds = DBT_STOP_SECONDS
+                running_dbt.add(invocation.process)
+                try:
+                    yield from with_progress(invocation.stream(), context)
+                finally:
+                    stop_dbt(invocation.process)
+                    running_dbt.discard(invocation.process)
+            from ..quality.history import record_dbt_results
 
-        keep_partial_parse(invocation.target_path, dbt_project().project_dir)
-        run_results = invocation.target_path / "run_results.json"
-        if run_results.exists():
-            with warehouse.connect() as con:
-                record_dbt_results(con, run_results, context.run_id)
-        if not invocation.is_successful():
-            raise dg.Failure(
-                description="dbt build failed: see the dbt test and model results above",
-            )
+            keep_partial_parse(invocation.target_path, dbt_project().project_dir)
+            run_results = invocation.target_path / "run_results.json"
+            if run_results.exists():
+                with warehouse.connect() as con:
+                    record_dbt_results(con, run_results, context.run_id)
+            if not invocation.is_successful():
+                raise dbt_failure(not_passed(run_results), invocation.get_error())
 
     return dbt_models
