@@ -59,6 +59,7 @@ from ..settings import get_settings
 from .control import Control, check_hash, check_rows, read_control
 from .discovery import LandedFile, discover
 from .landing import OpenedFile, read_error
+from .rejection import capped
 from .reader import (
     STAGE_TABLE, UNNUMBERED, CsvInspection, FileRejected, file_sha256, inspect_csv, quote_ident,
     read_file,
@@ -317,7 +318,7 @@ def _write_file(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Land
         if earlier:
             parts.append(f"replaces {', '.join(earlier)}")
         result = FileResult(landed.name, d, content_hash, LOADED, read.rows_in, loaded,
-                            checked.rows_quarantined, "; ".join(parts),
+                            checked.rows_quarantined, capped("; ".join(parts)),
                             time.perf_counter() - t0)
         _log_row(con, result, contract.name, now)
         con.execute("COMMIT")
@@ -426,8 +427,9 @@ def _load_landed(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Lan
         r = FileResult(landed.name, landed.extract_date, content_hash, REJECTED, 0, 0, 0,
                        str(exc))
     if r is None and content_hash in loaded_by_hash:
+        earlier = loaded_by_hash[content_hash]
         r = FileResult(landed.name, landed.extract_date, content_hash, SKIPPED_DUPLICATE,
-                       0, 0, 0, f"same bytes as {loaded_by_hash[content_hash]}, already loaded")
+                       0, 0, 0, capped(f"same bytes as {earlier}, already loaded"))
     if r is not None:
         _record(con, r, contract.name, now)
         return r

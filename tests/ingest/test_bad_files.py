@@ -364,3 +364,21 @@ def test_a_duckdb_error_never_quotes_the_line(con, landing, reference_data):
     assert csv_error_reason(error, 9) == (
         "not a readable CSV (Invalid Input Error: CSV Error on Line: 7)")
     assert "Jane" not in csv_error_reason("Could not read 'Jane Doe' at all", 9)
+
+
+def test_a_loaded_file_with_many_problems_gets_a_capped_message(con, landing, reference_data):
+    rows = valid_rows("incidents")
+    rows[0].update(event_type="x", status="x", category="x", physical_harm="x",
+                   psychological_harm="x", learning_response="x", is_never_event="x",
+                   duty_of_candour="x", patient_imd_decile="x", incident_date="x",
+                   reported_date="x", closed_date="x", last_modified="x",
+                   patient_ethnic_group="x", specialty_code="x", is_patient_safety="x")
+    cols = INCIDENTS + [f"unknown_column_{i}" for i in range(20)]
+    first, second = (f"incidents_20250131_{c * 150}.csv" for c in "ab")  # a correction
+    landing.write_text("incidents", first, csv_text(valid_rows("incidents"), INCIDENTS))
+    load(con, landing, "incidents")
+    landing.write_text("incidents", second, csv_text(rows, cols))
+    f = only_file(load(con, landing, "incidents"))
+    assert (f.status, f.rows_loaded, f.rows_quarantined) == ("loaded", 2, 1)
+    assert len(f.message) == 300 and f.message.endswith("...")
+    assert load_log(con, "incidents")[-1][5] == f.message
