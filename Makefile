@@ -69,7 +69,7 @@ test: setup-test
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 dev: setup
-	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+	$(PY) -m dagster_project.permissions $(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
 
 clean:
 	rm -rf data .venv .tools .dagster_home dbt_project/target dbt_project/logs .pytest_cache test-artifacts

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from .permissions import apply_output_permissions
 from .resources import WarehouseResource
 from .settings import DBT_PROJECT_DIR
 
@@ -32,6 +33,7 @@ def build_definitions() -> dg.Definitions:
     # No telemetry from any part of the stack, however the code location is started.
     for var, value in TELEMETRY_OFF.items():
         os.environ.setdefault(var, value)
+    apply_output_permissions()  # owner/group only, for everything this process and dbt write
     from .ingest.assets import ingest_assets
     from .jobs import nightly_job
     from .publish.assets import publish_assets

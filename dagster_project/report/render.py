@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..permissions import folder_mode
 from .data import read_published
 from .export import write_pngs, write_summary_csv
 from .formatting import slug
@@ -63,7 +64,7 @@ def build_report(con: duckdb.DuckDBPyConnection, report_dir: str | Path, *,
     _remove_abandoned(report_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{report_dir.name}.tmp-", dir=report_dir.parent))
     try:
-        tmp.chmod(0o755)  # mkdtemp makes it private; the report is for everyone to read
+        tmp.chmod(folder_mode())  # mkdtemp makes it 0700; the report is for OUTPUT_PERMISSIONS
         for sub in ("measures", "csus", "charts"):
             (tmp / sub).mkdir()
         env = environment()
