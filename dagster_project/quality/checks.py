@@ -13,6 +13,8 @@ The contract check (`contract`) turns `raw.load_log`/`raw.quarantine` rows for f
 this run into results (WARN only, never blocking: see history.py).
 
 Resources: `warehouse` (WarehouseResource). Checks that write the warehouse use DUCKDB_WRITER_POOL.
+Like every warehouse step they wait (saying so at INFO) while another process holds the warehouse,
+and are retried when that wait runs out (TRANSIENT_RETRY_POLICY); any other error fails at once.
 """
 
 
@@ -23,6 +25,7 @@ import dagster as dg
 
 from ..contracts import CONTRACTS
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
+from ..retries import TRANSIENT_RETRY_POLICY, only_transient_retried
 from ..settings import EXPECTATIONS_DIR
 from .gx_runner import SuiteResult, load_suite, run_suite, suite_has_blocking
 from .history import CheckRecord, append_results, gx_records, record_contract_results
@@ -90,10 +93,11 @@ def build_suite_check(path: str | Path) -> dg.AssetChecksDefinition:
         blocking=blocking,
         pool=DUCKDB_WRITER_POOL,
         metadata={"suite_file": str(path.name)},
+        retry_policy=TRANSIENT_RETRY_POLICY,
     )
     def _check(context: dg.AssetCheckExecutionContext,
                warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with warehouse.connect() as con:
+        with only_transient_retried(f"check gx_{table_name}"), warehouse.connect() as con:
             # the suite file is read again here, so an analyst's edit applies to the next run
             run_id = context.run.run_id
             result = run_suite(con, load_suite(path), run_id=run_id)
@@ -151,10 +155,11 @@ def build_contract_check(extract: str) -> dg.AssetChecksDefinition:
                     "and quarantined rows (warnings; the raw table keeps only valid rows).",
         blocking=False,
         pool=DUCKDB_WRITER_POOL,
+        retry_policy=TRANSIENT_RETRY_POLICY,
     )
     def _check(context: dg.AssetCheckExecutionContext,
                warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with warehouse.connect() as con:
+        with only_transient_retried(f"check {extract} contract"), warehouse.connect() as con:
             records = record_contract_results(con, context.run.run_id, _run_start(context),
                                               [extract])
         return contract_check_result(records)

@@ -104,3 +104,13 @@ def test_a_read_only_step_waits_for_a_writer_instead_of_failing(tmp_path, releas
     [(level, said)] = [s for s in release_on_wait.said if "waiting for" in s[1]]
     assert level == logging.INFO
     assert path in said and f"PID {release_on_wait.holder.process.pid}" in said
+
+
+def test_every_check_step_is_retried_when_its_wait_runs_out():
+    """A check that waited its full time for the lock is tried again later, as ingest is
+    (they had no RetryPolicy: one long-held BI connection failed every check of the night)."""
+    from dagster_project.quality.checks import quality_checks
+    from dagster_project.retries import TRANSIENT_RETRY_POLICY
+
+    assert quality_checks
+    assert {c.node_def.retry_policy for c in quality_checks} == {TRANSIENT_RETRY_POLICY}
