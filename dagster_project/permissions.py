@@ -83,5 +83,8 @@ def apply_output_permissions() -> int:
 
 
 if __name__ == "__main__":  # python -m dagster_project.permissions <command> [args...]
+    if len(sys.argv) < 2:
+        sys.exit("usage: python -m dagster_project.permissions <command> [args...]: runs the "
+                 f"command with the umask of {SETTING}")
     apply_output_permissions()
     os.execvp(sys.argv[1], sys.argv[1:])
