@@ -25,6 +25,7 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Self
 
 from .rejection import FileRejected
 
@@ -109,7 +110,7 @@ class OpenedFile:
             os.close(self.fd)
             self.fd = -1
 
-    def __enter__(self) -> OpenedFile:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

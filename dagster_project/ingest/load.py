@@ -59,11 +59,11 @@ from ..settings import get_settings
 from .control import Control, check_hash, check_rows, read_control
 from .discovery import LandedFile, discover
 from .landing import OpenedFile, read_error
-from .rejection import capped
 from .reader import (
     STAGE_TABLE, UNNUMBERED, CsvInspection, FileRejected, file_sha256, inspect_csv, quote_ident,
     read_file,
 )
+from .rejection import capped
 from .validate import (
     FAIL_TABLE, TYPED_TABLE, check_references_loaded, clean_rows_sql, validate,
 )

@@ -10,8 +10,8 @@ from datetime import datetime
 import pytest
 
 from dagster_project.contracts import CONTRACTS_BY_NAME
-from dagster_project.ingest import load_extract
 from dagster_project.ingest import landing as landing_module
+from dagster_project.ingest import load_extract
 from dagster_project.settings import get_settings
 
 from .ingest_helpers import (
