@@ -7,7 +7,9 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 VENV := $(CURDIR)/.venv
 PY := $(VENV)/bin/python
 
-export DAGSTER_HOME := $(CURDIR)/.dagster_home
+# Run history: the folder `python -m dagster_project run` also uses by default
+# (settings.DEFAULT_DAGSTER_HOME); an exported DAGSTER_HOME wins in both.
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export DAGSTER_DISABLE_TELEMETRY := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export GX_ANALYTICS_ENABLED := False

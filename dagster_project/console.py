@@ -10,6 +10,7 @@ checks and dbt (their finished lines say it). Never Dagster's DEBUG events, whic
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from collections import defaultdict
@@ -30,13 +31,15 @@ QUIET_STAGES = ("checks", "dbt build")
 _MARKS = {"STEP_SUCCESS": ("✓", "ok"), "STEP_FAILURE": ("✗", "FAILED"),
           "STEP_SKIPPED": ("-", "skipped"), "STEP_UP_FOR_RETRY": ("↻", "retry")}
 _STEP_NAMES = {"dbt_models": "dbt build", "spc_tables": "spc tables"}
+_DOTTED_CLASS = re.compile(r"^(?:[A-Za-z_][\w]*\.)+([A-Za-z_]\w*:)")
 
 
 def mark(kind: str, stream=None) -> str:
     """The step's symbol, or a word where the console cannot show it (an ASCII locale)."""
     symbol, word = _MARKS[kind]
+    encoding = getattr(stream or sys.stdout, "encoding", None)  # None: a text buffer
     try:
-        symbol.encode((stream or sys.stdout).encoding or "ascii")
+        symbol.encode(encoding or "utf-8")
     except (UnicodeEncodeError, LookupError):
         return word
     return symbol
@@ -117,7 +120,10 @@ class StepLines(logging.Handler):
         step = meta.get("step_key")
         if event is None:  # a step's own message (context.log)
             text = meta.get("orig_message", record.getMessage())
-            if record.levelno >= logging.WARNING and not text.startswith(FAILURE_PREFIX):
+            if text.startswith("Dependencies for step") and text.endswith("Not executing."):
+                self.say(f"{mark('STEP_SKIPPED', self.stream)} {step_name(step):<36} "
+                         "not run: a step it needs failed")
+            elif record.levelno >= logging.WARNING and not text.startswith(FAILURE_PREFIX):
                 self.say(f"  ! {step_name(step)}: {_clip(text)}")  # (the hook's line: stderr)
             elif text.startswith(PROGRESS_MARK):
                 self.say(f"  {PROGRESS_MARK}{step_name(step)}: {_clip(text[len(PROGRESS_MARK):])}")
@@ -151,9 +157,6 @@ class StepLines(logging.Handler):
                      f"{seconds:5.1f} s")
         elif kind in ("RUN_SUCCESS", "RUN_FAILURE", "PIPELINE_SUCCESS", "PIPELINE_FAILURE"):
             self.say_passed_checks()  # the outcome itself: the summary says it
-        elif record.levelno >= logging.ERROR and "Not executing" in meta.get("orig_message", ""):
-            self.say(f"{mark('STEP_SKIPPED', self.stream)} {step_name(step):<36} "
-                     "not run: a step it needs failed")
         elif record.levelno >= logging.WARNING:
             self.say(f"  ! {step_name(step)}: {_clip(meta.get('orig_message', ''))}")
 
@@ -165,12 +168,17 @@ def _clip(text: str, width: int = 160) -> str:
 
 
 def _first_line(error) -> str:
+    """The user's error, not Dagster's wrapper around it, as `Class: first line`."""
+    while error is not None and error.cls_name == "DagsterExecutionStepExecutionError" \
+            and error.cause is not None:
+        error = error.cause
     if error is None:
         return ""
     if error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt", "Interrupted"):
         return "stopped by a signal (not retried)"
     text = (error.message or "").strip()
-    return text.splitlines()[0] if text else error.cls_name or ""
+    line = text.splitlines()[0] if text else error.cls_name or ""
+    return _clip(_DOTTED_CLASS.sub(r"\1", line), 100)  # dagster._core...Failure: -> Failure:
 
 
 def console_logger(stream) -> dg.LoggerDefinition:

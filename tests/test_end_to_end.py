@@ -133,7 +133,9 @@ def test_rerun_gives_the_same_published_tables(pipeline_run):
 def test_run_command_for_one_extract_reports_where_the_time_went(pipeline_run, tmp_path,
                                                                  capsys):
     """`python -m dagster_project run --extract incidents --timings FILE`: that extract and what
-    is downstream of it, with every step's wall time in the file and by stage in the summary."""
+    is downstream of it, with every step's wall time in the file and by stage in the summary; a
+    console of one line per finished step (no Dagster DEBUG events, no dbt log lines) and a
+    summary of what this run loaded beside the all-time totals."""
     import datetime as dt
     import json
 
@@ -145,7 +147,7 @@ def test_run_command_for_one_extract_reports_where_the_time_went(pipeline_run, t
     env, _ = pipeline_run
     new_day_of_incidents(env.landing, dt.date(2026, 11, 2), count=5)
     timings = tmp_path / "timings.json"
-    with environment(env.variables):
+    with environment({**env.variables, "DAGSTER_HOME": str(tmp_path / "home")}):
         code = main(["run", "--no-synthetic", "--extract", "incidents", "--timings",
                      str(timings)])
     assert code == 0
@@ -158,3 +160,13 @@ def test_run_command_for_one_extract_reports_where_the_time_went(pipeline_run, t
     assert all(s["seconds"] >= 0 and s["status"] == "success" for s in steps.values())
     out = capsys.readouterr().out
     assert "Time by stage:" in out and "Slowest steps:" in out
+    lines = out.splitlines()
+    assert len(lines) < 100, out
+    assert not [line for line in lines if " - DEBUG - " in line or "STEP_START" in line
+                or " PASS " in line or "[RUN]" in line], out  # Dagster events, dbt's log
+    assert any(line.startswith("✓ raw/incidents") and "1 files, " in line for line in lines)
+    assert any(line.startswith("✓ dbt build") for line in lines)
+    # this run: 1 file (the new day, 5 incidents); all time: every incidents file
+    incidents = next(line for line in lines if line.startswith("incidents ")).split()
+    assert incidents[1:6] == ["1", "0", "0", "5", "0"]
+    assert int(incidents[6]) > 1

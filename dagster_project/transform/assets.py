@@ -88,13 +88,19 @@ def not_passed(run_results: Path) -> list[tuple[str, str]]:
             if r.get("status") in NOT_PASSED]
 
 
+def node_name(unique_id: str) -> str:
+    """`test.<project>.<name>.<hash>` / `model.<project>.<name>` -> the name."""
+    parts = unique_id.split(".")
+    return parts[2] if len(parts) > 2 else unique_id
+
+
 def dbt_failure(failed: list[tuple[str, str]], error: Exception | None) -> Exception:
     """What a failed `dbt build` raises: a warehouse locked by another process is transient
     (retried); a failed test, a model error or a broken contract fails at once."""
     texts = [message for _, message in failed] + [str(error or "")]
     if any(mentions_lock(text) for text in texts):
         return WarehouseBusy("dbt build: the warehouse was locked by another process")
-    names = ", ".join(node.split(".")[-1] for node, _ in failed[:5])
+    names = ", ".join(node_name(node) for node, _ in failed[:5])
     more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
     what = f"{len(failed)} dbt nodes did not pass: {names}{more}" if failed else "dbt failed"
     return dg.Failure(description=f"dbt build failed: {what} (see the dbt results above)",
