@@ -8,63 +8,7 @@
     (`bed_days`, whose denominator comes from activity). A new incident measure is one more
     branch here and its catalogue row. -#}
 {% macro incident_measure_counts(breakdown_column=none) %}
-    {%- set breakdown = breakdown_column if breakdown_column else "'all'" -%}
-    with incidents as (
-
-        select
-            *,
-            cast({{ breakdown }} as string) as breakdown_value
-        from {{ ref('fct_incidents') }}
-
-    ),
-
-    counted as (
-
-        -- Q01: patient-safety incidents by incident month (per 1,000 bed days later)
-        select 'Q01' as measure_id, incident_month as period, csu_code, breakdown_value,
-            1 as in_numerator, 0 as in_denominator
-        from incidents where is_patient_safety_incident
-
-        union all
-        -- Q02: moderate or worse physical harm / patient-safety incidents
-        select 'Q02', incident_month, csu_code, breakdown_value,
-            case when is_moderate_or_worse_harm then 1 else 0 end, 1
-        from incidents where is_patient_safety_incident
-
-        union all
-        -- Q03: severe harm or death
-        select 'Q03', incident_month, csu_code, breakdown_value, 1, 0
-        from incidents where is_patient_safety_incident and is_severe_or_fatal_harm
-
-        union all
-        -- Q04: never events
-        select 'Q04', incident_month, csu_code, breakdown_value, 1, 0
-        from incidents where is_counted_incident and is_never_event
-
-        union all
-        -- Q05: falls with harm (per 1,000 bed days later)
-        select 'Q05', incident_month, csu_code, breakdown_value, 1, 0
-        from incidents where is_patient_safety_incident and is_fall_with_harm
-
-        union all
-        -- Q06: closed within 30 days / reported in month
-        select 'Q06', reported_month, csu_code, breakdown_value,
-            case when is_closed_within_30_days then 1 else 0 end, 1
-        from incidents where is_counted_incident
-
-        union all
-        -- Q07: learning responses completed by due date / due in month
-        select 'Q07', learning_response_due_month, csu_code, breakdown_value,
-            case when is_learning_response_on_time then 1 else 0 end, 1
-        from incidents where has_learning_response
-
-        union all
-        -- D01: reported within 2 days of occurring / reported in month
-        select 'D01', reported_month, csu_code, breakdown_value,
-            case when is_reported_within_2_days then 1 else 0 end, 1
-        from incidents where is_counted_incident
-
-    ),
+    with {{ incident_measure_rows(breakdown_column) }},
 
     organisation as (
 
@@ -121,4 +65,71 @@
     from summed
     left join catalogue
         on summed.measure_id = catalogue.measure_id
+{% endmacro %}
+
+{#- The incidents each incident measure counts, one row per incident and measure (the counting
+    rules, one branch a measure), as two CTE definitions for a `with`: `incidents` and `counted`
+    (measure_id, period, csu_code, breakdown_value, in_numerator, in_denominator, event_date,
+    incident_id). event_date is the date that places the incident in its period (the incident,
+    reported or due date). Used by incident_measure_counts and by fct_rare_event_intervals (the
+    days between the events of a rare-event measure). -#}
+{% macro incident_measure_rows(breakdown_column=none) %}
+    {%- set breakdown = breakdown_column if breakdown_column else "'all'" -%}
+    incidents as (
+
+        select
+            *,
+            cast({{ breakdown }} as string) as breakdown_value
+        from {{ ref('fct_incidents') }}
+
+    ),
+
+    counted as (
+
+        -- Q01: patient-safety incidents by incident month (per 1,000 bed days later)
+        select 'Q01' as measure_id, incident_month as period, csu_code, breakdown_value,
+            1 as in_numerator, 0 as in_denominator, incident_date as event_date, incident_id
+        from incidents where is_patient_safety_incident
+
+        union all
+        -- Q02: moderate or worse physical harm / patient-safety incidents
+        select 'Q02', incident_month, csu_code, breakdown_value,
+            case when is_moderate_or_worse_harm then 1 else 0 end, 1, incident_date, incident_id
+        from incidents where is_patient_safety_incident
+
+        union all
+        -- Q03: severe harm or death
+        select 'Q03', incident_month, csu_code, breakdown_value, 1, 0, incident_date, incident_id
+        from incidents where is_patient_safety_incident and is_severe_or_fatal_harm
+
+        union all
+        -- Q04: never events
+        select 'Q04', incident_month, csu_code, breakdown_value, 1, 0, incident_date, incident_id
+        from incidents where is_counted_incident and is_never_event
+
+        union all
+        -- Q05: falls with harm (per 1,000 bed days later)
+        select 'Q05', incident_month, csu_code, breakdown_value, 1, 0, incident_date, incident_id
+        from incidents where is_patient_safety_incident and is_fall_with_harm
+
+        union all
+        -- Q06: closed within 30 days / reported in month
+        select 'Q06', reported_month, csu_code, breakdown_value,
+            case when is_closed_within_30_days then 1 else 0 end, 1, reported_date, incident_id
+        from incidents where is_counted_incident
+
+        union all
+        -- Q07: learning responses completed by due date / due in month
+        select 'Q07', learning_response_due_month, csu_code, breakdown_value,
+            case when is_learning_response_on_time then 1 else 0 end, 1, learning_response_due,
+            incident_id
+        from incidents where has_learning_response
+
+        union all
+        -- D01: reported within 2 days of occurring / reported in month
+        select 'D01', reported_month, csu_code, breakdown_value,
+            case when is_reported_within_2_days then 1 else 0 end, 1, reported_date, incident_id
+        from incidents where is_counted_incident
+
+    )
 {% endmacro %}

@@ -8,6 +8,8 @@ select
     cast(direction as string) as direction,
     cast(default_target as double) as default_target,
     cast(chart_type as string) as chart_type,
+    cast(organisation_chart_type as string) as organisation_chart_type,
+    cast(event_chart_type as string) as event_chart_type,
     cast(frequency as string) as frequency,
     cast(breakdowns as string) as breakdowns,
     cast(suppression as string) as suppression,
