@@ -5,6 +5,7 @@ Order matters: reference extracts come first so that later extracts can be check
 
 from __future__ import annotations
 
+from .catalogue import catalogue_measure_ids
 from .model import Column, Contract, Reference, RowRule
 
 NRLS_CATEGORIES = (
@@ -37,6 +38,25 @@ LEAN_WASTES = (
     "defects", "overproduction", "waiting", "non_utilised_talent", "transportation", "inventory",
     "motion", "extra_processing",
 )
+
+# The improvement register (specs/improvement-register.md): the strategy's seven goals, a
+# project's life stages and the stages in which it counts as active (M09, M10).
+STRATEGY_GOALS = (
+    "safety", "partnership", "capability", "culture", "measurement", "spread", "waste",
+)
+QI_STAGES = (
+    "idea", "planning", "testing", "implementing", "spreading", "sustaining", "closed",
+    "abandoned",
+)
+QI_ACTIVE_STAGES = ("testing", "implementing", "spreading", "sustaining")
+QI_PRESENTED_AT = (
+    "none", "report_out", "network_event", "national_conference", "international_conference",
+)
+QI_EVENT_TYPES = (
+    "report_out", "network_event", "waste_conference", "celebration", "system_event",
+)
+QI_PROJECT_ID = r"QI-\d+"
+LOCAL_MEASURE_CODE = r"L-[A-Za-z0-9_]+"
 
 MONTH = r"\d{4}-(0[1-9]|1[0-2])"
 # A code or id (site, CSU, ward, person key, scheme...): anything but the key separator `|` and
@@ -303,6 +323,197 @@ WASTE_SAVINGS = Contract(
     references=(Reference("scheme_id", "waste_schemes", "scheme_id"),),
 )
 
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _project_id() -> Column:
+    return Column("project_id", "text", pattern=QI_PROJECT_ID)
+
+
+def _project_ref() -> tuple[Reference, ...]:
+    return (Reference("project_id", "qi_projects", "project_id"),)
+
+
+def _title(name: str) -> RowRule:
+    return RowRule(f"{name}_at_most_200_characters", name, f"length({name}) <= 200")
+
+
+QI_PROJECTS = Contract(
+    name="qi_projects",
+    family="improvement",
+    description="The QI project register, a full snapshot each night (newest extract wins).",
+    columns=(
+        _project_id(),
+        Column("title", "text"),
+        _code("csu_code"),
+        _code("location_code", required=False),
+        Column("programme", "text", required=False),
+        Column("strategy_goal", "text", allowed=STRATEGY_GOALS),
+        Column("stage", "text", allowed=QI_STAGES),
+        Column("progress_score", "decimal", min=0.5, max=5.0),
+        Column("lead_staff_group", "text", allowed=ESR_STAFF_GROUPS),
+        Column("quality_partner_involved", "bool"),
+        Column("patients_involved", "bool"),
+        Column("start_date", "date"),
+        Column("end_date", "date", required=False),
+        Column("presented_at", "text", allowed=QI_PRESENTED_AT),
+        Column("waste_type", "text", required=False, allowed=LEAN_WASTES),
+        _code("scheme_id", required=False),
+    ),
+    key=("project_id",),
+    rules=(
+        _title("title"),
+        RowRule("progress_score_in_steps_of_half", "progress_score",
+                "progress_score * 2 = round(progress_score * 2)"),
+        RowRule("end_date_not_before_start_date", "end_date", "end_date >= start_date"),
+        RowRule("end_date_required_when_closed_or_abandoned", "end_date",
+                "stage NOT IN ('closed', 'abandoned') OR end_date IS NOT NULL"),
+        RowRule("waste_type_required_for_waste_goal", "waste_type",
+                "strategy_goal <> 'waste' OR waste_type IS NOT NULL"),
+        RowRule("start_date_not_after_extract_date", "start_date", "start_date <= _extract_date"),
+    ),
+    references=(
+        *_csu_refs("csu_code", "location_code"),
+        Reference("scheme_id", "waste_schemes", "scheme_id"),
+    ),
+)
+
+QI_PROJECT_MEASURES = Contract(
+    name="qi_project_measures",
+    family="improvement",
+    description="The measures each QI project tries to move (outcome, process, balancing).",
+    columns=(
+        _project_id(),
+        _code("measure_id"),
+        Column("role", "text", allowed=("outcome", "process", "balancing")),
+        Column("level", "text", allowed=("organisation", "csu", "project")),
+        _code("unit_code"),
+        Column("target", "decimal", required=False, min=-MAX_GBP, max=MAX_GBP),
+    ),
+    key=("project_id", "measure_id", "level", "unit_code"),
+    rules=(
+        # The catalogue seed is the one list of scorecard measure ids (read once, at import).
+        RowRule("measure_not_in_catalogue_or_local", "measure_id",
+                f"measure_id IN ({_sql_list(catalogue_measure_ids())}) "
+                f"OR regexp_full_match(measure_id, '{LOCAL_MEASURE_CODE}')"),
+        RowRule("local_measure_at_project_level", "level",
+                f"(level = 'project') = regexp_full_match(measure_id, '{LOCAL_MEASURE_CODE}')"),
+        RowRule("project_level_unit_is_the_project", "unit_code",
+                "level <> 'project' OR unit_code = project_id"),
+    ),
+    references=_project_ref(),
+)
+
+QI_MEASURE_VALUES = Contract(
+    name="qi_measure_values",
+    family="improvement",
+    description="A QI project's own measures (not on the scorecard), weekly or monthly.",
+    columns=(
+        _project_id(),
+        Column("measure_code", "text", pattern=LOCAL_MEASURE_CODE),
+        Column("measure_name", "text"),
+        Column("direction", "text", allowed=("increase", "decrease", "neutral")),
+        Column("frequency", "text", allowed=("week", "month")),
+        Column("period", "date"),
+        Column("numerator", "decimal", min=0, max=MAX_GBP),
+        Column("denominator", "decimal", required=False, max=MAX_GBP),
+    ),
+    key=("project_id", "measure_code", "period"),
+    rules=(
+        _title("measure_name"),
+        RowRule("period_starts_its_week_or_month", "period",
+                "(frequency = 'week' AND isodow(period) = 1) "
+                "OR (frequency = 'month' AND day(period) = 1)"),
+        RowRule("denominator_positive", "denominator", "denominator > 0"),
+        # a zero denominator is reported once, by denominator_positive
+        RowRule("numerator_not_above_denominator", "numerator",
+                "denominator <= 0 OR numerator <= denominator"),
+    ),
+    references=_project_ref(),
+)
+
+QI_CHANGES = Contract(
+    name="qi_changes",
+    family="improvement",
+    description="The PDSA log: each change a QI project tested and what was decided.",
+    columns=(
+        _project_id(),
+        Column("cycle_no", "int", min=1, max=10_000),
+        Column("change_idea", "text"),
+        Column("pdsa_start", "date"),
+        Column("pdsa_end", "date", required=False),
+        Column("decision", "text", allowed=("ongoing", "adopt", "adapt", "abandon")),
+        Column("implemented_date", "date", required=False),
+    ),
+    key=("project_id", "cycle_no"),
+    rules=(
+        _title("change_idea"),
+        RowRule("pdsa_end_not_before_pdsa_start", "pdsa_end", "pdsa_end >= pdsa_start"),
+        RowRule("implemented_only_when_adopted", "implemented_date",
+                "implemented_date IS NULL OR decision = 'adopt'"),
+    ),
+    references=_project_ref(),
+)
+
+QI_SPREAD = Contract(
+    name="qi_spread",
+    family="improvement",
+    description="Where a QI project's change that worked is adopted (spread to other CSUs).",
+    columns=(
+        _project_id(),
+        _code("csu_code"),
+        _code("location_code", required=False),
+        Column("status", "text",
+               allowed=("planned", "adopting", "adopted", "sustained", "stopped")),
+        Column("adopted_date", "date", required=False),
+    ),
+    key=("project_id", "csu_code", "location_code"),
+    rules=(RowRule("adopted_date_required_from_adopted", "adopted_date",
+                   "status NOT IN ('adopted', 'sustained') OR adopted_date IS NOT NULL"),),
+    references=(*_project_ref(), *_csu_refs("csu_code", "location_code")),
+)
+
+WASTE_WALKS = Contract(
+    name="waste_walks",
+    family="improvement",
+    description="Waste walks' findings, one row per walk and Lean waste type.",
+    columns=(
+        _code("walk_id"),
+        Column("walk_date", "date"),
+        _code("csu_code"),
+        _code("location_code", required=False),
+        Column("waste_type", "text", allowed=LEAN_WASTES),
+        _count("observations"),
+        _count("actions_raised"),
+        _count("actions_completed"),
+    ),
+    key=("walk_id", "waste_type"),
+    rules=(
+        RowRule("actions_completed_not_above_raised", "actions_completed",
+                "actions_completed <= actions_raised"),
+        RowRule("walk_date_not_after_extract_date", "walk_date", "walk_date <= _extract_date"),
+    ),
+    references=_csu_refs("csu_code", "location_code"),
+)
+
+IMPROVEMENT_EVENTS = Contract(
+    name="improvement_events",
+    family="improvement",
+    description="Report-outs, network events, the waste conference and other improvement events.",
+    columns=(
+        _code("event_id"),
+        Column("event_date", "date"),
+        Column("event_type", "text", allowed=QI_EVENT_TYPES),
+        _count("attendees"),
+        Column("executive_present", "bool"),
+        Column("projects_presented", "text", required=False,
+               pattern=f"{QI_PROJECT_ID}(;{QI_PROJECT_ID})*"),
+        _count("partner_organisations"),
+    ),
+    key=("event_id",),
+)
+
 CONTRACTS: tuple[Contract, ...] = (
     ORG_STRUCTURE,
     ACTIVITY,
@@ -315,5 +526,12 @@ CONTRACTS: tuple[Contract, ...] = (
     IMPROVEMENT_TRAINING,
     WASTE_SCHEMES,
     WASTE_SAVINGS,
+    QI_PROJECTS,
+    QI_PROJECT_MEASURES,
+    QI_MEASURE_VALUES,
+    QI_CHANGES,
+    QI_SPREAD,
+    WASTE_WALKS,
+    IMPROVEMENT_EVENTS,
 )
 CONTRACTS_BY_NAME = {c.name: c for c in CONTRACTS}

@@ -126,6 +126,62 @@ VALID_ROWS: dict[str, list[dict[str, object]]] = {
         dict(scheme_id="WS002", month="2025-01", plan_gbp=5000, actual_gbp=-1000,
              forecast_gbp=None),
     ],
+    # The improvement register (specs/improvement-register.md).
+    "qi_projects": [
+        dict(project_id="QI-0001", title="Preventing falls with harm", csu_code="CSU_MED",
+             location_code="WARD1", programme="Safer Care", strategy_goal="safety",
+             stage="implementing", progress_score=3.5,
+             lead_staff_group="nursing_midwifery_registered", quality_partner_involved="Y",
+             patients_involved="N", start_date="2024-03-04", end_date=None,
+             presented_at="report_out", waste_type=None, scheme_id=None),
+        dict(project_id="QI-0002", title="Reducing unused theatre stock", csu_code="CSU_SURG",
+             location_code=None, programme=None, strategy_goal="waste", stage="closed",
+             progress_score=5, lead_staff_group="allied_health_professionals",
+             quality_partner_involved="N", patients_involved="N", start_date="2024-01-08",
+             end_date="2025-01-10", presented_at="none", waste_type="inventory",
+             scheme_id="WS002"),
+    ],
+    "qi_project_measures": [
+        dict(project_id="QI-0001", measure_id="Q05", role="outcome", level="csu",
+             unit_code="CSU_MED", target=None),
+        dict(project_id="QI-0001", measure_id="L-LSBP_DONE", role="process", level="project",
+             unit_code="QI-0001", target=0.9),
+    ],
+    "qi_measure_values": [
+        dict(project_id="QI-0001", measure_code="L-LSBP_DONE", measure_name="Lying and "
+             "standing BP recorded, %", direction="increase", frequency="week",
+             period="2025-01-06", numerator=18, denominator=30),
+        dict(project_id="QI-0002", measure_code="L-STOCK_OUTS", measure_name="Stock-outs",
+             direction="decrease", frequency="month", period="2025-01-01", numerator=4,
+             denominator=None),
+    ],
+    "qi_changes": [
+        dict(project_id="QI-0001", cycle_no=1, change_idea="Enhanced supervision bay",
+             pdsa_start="2024-06-03", pdsa_end="2024-08-26", decision="adopt",
+             implemented_date="2024-10-01"),
+        dict(project_id="QI-0001", cycle_no=2, change_idea="Falls huddle",
+             pdsa_start="2024-11-04", pdsa_end=None, decision="ongoing",
+             implemented_date=None),
+    ],
+    "qi_spread": [
+        dict(project_id="QI-0001", csu_code="CSU_SURG", location_code="WARD2",
+             status="adopted", adopted_date="2025-01-06"),
+        dict(project_id="QI-0001", csu_code="CSU_SURG", location_code=None, status="planned",
+             adopted_date=None),
+    ],
+    "waste_walks": [
+        dict(walk_id="WW1", walk_date="2025-01-14", csu_code="CSU_MED", location_code="WARD1",
+             waste_type="motion", observations=4, actions_raised=3, actions_completed=2),
+        dict(walk_id="WW1", walk_date="2025-01-14", csu_code="CSU_MED", location_code="WARD1",
+             waste_type="waiting", observations=2, actions_raised=1, actions_completed=1),
+    ],
+    "improvement_events": [
+        dict(event_id="E1", event_date="2025-01-15", event_type="report_out", attendees=40,
+             executive_present="Y", projects_presented="QI-0001;QI-0002",
+             partner_organisations=0),
+        dict(event_id="E2", event_date="2025-01-28", event_type="system_event", attendees=85,
+             executive_present="N", projects_presented=None, partner_organisations=7),
+    ],
 }
 
 # improvement_training.staff_group is declared required: give EV2 a value.
