@@ -63,6 +63,8 @@ class WideTable:
     public: tuple[str, ...]
     value_suffixes: tuple[str, ...] = ("_value", "_change")
     period_suffix: str = "_period"
+    # the latest period's staleness (is it overdue, how old): about the delivery, not the cell
+    public_suffixes: tuple[str, ...] = ("_is_stale", "_age_days")
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,9 @@ class PublicTable:
 
 _SCORECARD_PUBLIC = ("measure_id", "measure_name", "domain", "level", "unit_code", "unit_name",
                      "period", "frequency", "unit", "target", "direction", "chart_type",
-                     SUPPRESSED_FLAG, NULL_REASON)
+                     SUPPRESSED_FLAG, NULL_REASON,
+                     # maturity (issue 14): when the period's value is complete, not the value
+                     "is_provisional", "provisional_reason", "matures_on", "data_as_of")
 _SIGNAL_PUBLIC = ("measure_id", "level", "unit_code", "period", "detected_run_id",
                   "detected_at", "is_baseline", SUPPRESSED_FLAG)
 _SIGNAL_VALUES = ("value", "special_cause_type", "point_type")
@@ -96,13 +100,14 @@ REGISTRY: dict[str, CellTable | FlaggedTable | WideTable | PublicTable] = {
                 "point_type"),
         public=("measure_id", "level", "unit_code", "chart_type", "period", "mean", "target",
                 "rebase_group", "short_group_warning", "improvement_direction",
-                SUPPRESSED_FLAG),
+                SUPPRESSED_FLAG, "is_provisional", "provisional_reason"),
         chart="points"),
     "spc_summary": CellTable(
         values=("latest_value", "lpl", "upl", "variation_icon"),
         public=("measure_id", "level", "unit_code", "chart_type", "direction", "n_points",
                 "latest_period", "mean", "target", "assurance_icon", "special_cause_improvement",
-                "special_cause_concern", "short_group_warning", SUPPRESSED_FLAG),
+                "special_cause_concern", "short_group_warning", SUPPRESSED_FLAG,
+                "provisional_periods", "provisional_from"),
         period="latest_period", chart="summary"),
     # a signal row says a point crossed a limit or ran long: at a withheld point that bounds its
     # value, so the row is not published at all
@@ -114,6 +119,8 @@ REGISTRY: dict[str, CellTable | FlaggedTable | WideTable | PublicTable] = {
     "dim_date": PublicTable(),
     "check_summary": PublicTable(),
     "data_quality": PublicTable(),
+    # per measure and night: ratings and evidence (counts of rows, files, checks, units)
+    "measure_data_quality": PublicTable(),
 }
 
 
@@ -223,7 +230,8 @@ def _wide_sql(spec: WideTable, source: str, present: Sequence[str]) -> str:
     prefixes = sorted({c[:-len(spec.period_suffix)] for c in present
                        if c.endswith(spec.period_suffix)})
     known = set(spec.public) | {p + s for p in prefixes
-                                for s in (*spec.value_suffixes, spec.period_suffix)}
+                                for s in (*spec.value_suffixes, spec.period_suffix,
+                                          *spec.public_suffixes)}
     _check_columns("scorecard_latest", present, sorted(known))
     overrides, joins, flags = {}, [], []
     for i, prefix in enumerate(prefixes):

@@ -20,6 +20,7 @@ from ..retries import TRANSIENT_RETRY_POLICY, transient_only
 from . import attribute_chart, xmr
 from .icons import assurance_type, variation_icon
 from .labels import label_points
+from .provisional import hold_back, judged, provisional_counts, with_provisional
 from .rebase_dates import RebaseDatesError, checked_rebase_dates
 
 CHART_KEYS = ["measure_id", "level", "unit_code"]
@@ -183,6 +184,22 @@ def chart_scorecard(
     return points, summarise_points(points)
 
 
+def chart_with_provisional(
+    scorecard: pl.DataFrame, catalogue: pl.DataFrame, rebase_dates: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`chart_scorecard` on the mature periods only (spc/provisional.py): provisional ones
+    (`is_provisional`) are put back on their charts afterwards, marked, unjudged. The summary
+    describes the judged points (latest value, icons) and counts the provisional ones."""
+    mature, provisional = hold_back(scorecard)
+    points, summary = chart_scorecard(mature.drop("is_provisional", "provisional_reason"),
+                                      catalogue, rebase_dates)
+    points = with_provisional(points, provisional, CHART_KEYS)
+    counts = provisional_counts(points, CHART_KEYS)
+    summary = summary.join(counts, on=[*CHART_KEYS, "chart_type"], how="left").with_columns(
+        pl.col("provisional_periods").fill_null(0))
+    return points, summary
+
+
 def summarise_points(points: pl.DataFrame) -> pl.DataFrame:
     """One row per chart: the latest rebase group's limits, the icons and the signal counts."""
     latest_group = points.filter(
@@ -282,7 +299,8 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     with warehouse.connect() as con:
         scorecard = _read(con, """
             select measure_id, level, unit_code, period, cast(numerator as double) numerator,
-                   cast(denominator as double) denominator, value, target
+                   cast(denominator as double) denominator, value, target,
+                   is_provisional, provisional_reason
             from marts.fct_scorecard_monthly""")
         catalogue = _read(con, """
             select measure_id, direction, chart_type, cast(multiplier as double) multiplier
@@ -298,12 +316,12 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         except RebaseDatesError as exc:
             # Deterministic: a retry would read the same seed.
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
-        points, summary = chart_scorecard(scorecard, catalogue, rebase_dates)
+        points, summary = chart_with_provisional(scorecard, catalogue, rebase_dates)
 
         con.execute("create schema if not exists spc")
         con.execute(SIGNAL_HISTORY_DDL)
         history = _read(con, "select * from spc.spc_signal_history")
-        new = detect_new_signals(points, history, context.run_id, datetime.now(timezone.utc)
+        new = detect_new_signals(judged(points), history, context.run_id, datetime.now(timezone.utc)
                                  .replace(tzinfo=None))
         con.execute("begin transaction")
         try:

@@ -28,7 +28,7 @@ END_OF_BRANCHES = "\n    ),\n\n    organisation as ("
 
 # Step 1: one catalogue row (a ratio: its denominator is counted by its own branch).
 Q08_ROW = ('Q08,"Patient-safety incidents with no physical harm, %",quality,percent,1,counted,'
-           'increase,,p,p,,month,,small_count,0,45,N,"Patient-safety incidents graded no physical harm '
+           'increase,,p,p,,month,,small_count,0,45,N,incidents,"Patient-safety incidents graded no physical harm '
            'over all patient-safety incidents, by incident month."\n')
 # Step 2: one union-all branch in the family model that counts it.
 Q08_BRANCH = """
@@ -40,7 +40,7 @@ Q08_BRANCH = """
 """
 # A count measure whose catalogue row is added but whose SQL is forgotten.
 Q09_ROW = ('Q09,Incidents with duty of candour applied,quality,count,1,none,neutral,,c,xmr,,month,,'
-           'small_count,0,45,N,Incidents where the duty of candour applied.\n')
+           'small_count,0,45,N,incidents,Incidents where the duty of candour applied.\n')
 
 
 def _project_copy(tmp_path: Path) -> Path:

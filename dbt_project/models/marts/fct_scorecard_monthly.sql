@@ -4,6 +4,9 @@
 -- numerator x multiplier / denominator (rates; proportions 0-1 unclamped). A null value always
 -- carries a null_reason; a catalogue measure that no family model computes is `not_computed`
 -- (and tests/assert_every_measure_has_a_value.sql names it).
+-- A period whose value cannot be complete yet is provisional (macros/maturity.sql): judged
+-- against data_as_of, the newest extract date loaded for the measure's source; matures_on is the
+-- first as-of date at which it is complete (its last day + the catalogue's maturity_days).
 with grid as (
 
     select measure_id, level, unit_code, period from {{ ref('int_scorecard_grid') }}
@@ -19,6 +22,12 @@ measure_values as (
 catalogue as (
 
     select * from {{ ref('measure_catalogue') }}
+
+),
+
+as_of as (
+
+    select measure_id, source_extract, source_as_of from {{ ref('int_measure_as_of') }}
 
 ),
 
@@ -42,12 +51,18 @@ valued as (
         catalogue.domain,
         catalogue.unit,
         catalogue.frequency,
+        catalogue.maturity_days,
+        as_of.source_extract,
+        as_of.source_as_of,
+        {{ period_last_day('grid.period', 'catalogue.frequency') }} as period_last_day,
         {{ measure_value('measure_values.numerator', 'measure_values.denominator',
                          'catalogue.multiplier', 'catalogue.denominator_kind') }}
             as computed_value
     from grid
     inner join catalogue
         on grid.measure_id = catalogue.measure_id
+    left join as_of
+        on grid.measure_id = as_of.measure_id
     left join measure_values
         on grid.measure_id = measure_values.measure_id
         and grid.level = measure_values.level
@@ -72,5 +87,13 @@ select
     cast(frequency as string) as frequency,
     cast(responses as bigint) as responses,
     cast({{ measure_null_reason('computed_value', 'denominator', 'null_reason') }}
-    as string) as null_reason
+    as string) as null_reason,
+    cast({{ provisional_reason('period', 'period_last_day', 'maturity_days', 'source_as_of',
+                              'source_extract') }}
+        is not null as boolean) as is_provisional,
+    cast({{ provisional_reason('period', 'period_last_day', 'maturity_days', 'source_as_of',
+                              'source_extract') }}
+        as string) as provisional_reason,
+    cast({{ dbt.dateadd('day', 'maturity_days', 'period_last_day') }} as date) as matures_on,
+    cast(source_as_of as date) as data_as_of
 from valued

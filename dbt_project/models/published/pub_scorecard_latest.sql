@@ -4,7 +4,8 @@
 -- One wide row per unit (each CSU and the organisation): for every catalogue measure its latest
 -- value, the period of that value and the change from the previous period with a value. Values
 -- withheld in the published scorecard are withheld here too. The columns follow the catalogue
--- (read when the model runs), so a new catalogue row is a new set of columns.
+-- (read when the model runs), so a new catalogue row is a new set of columns. <id>_is_stale says
+-- the measure's latest period is overdue (marts.fct_scorecard_latest), <id>_age_days by how much.
 {%- set measure_ids = [] %}
 {%- if execute %}
     {%- set result = run_query('select measure_id from ' ~ ref('dim_measure') ~ ' order by measure_id') %}
@@ -30,6 +31,8 @@ joined as (
         latest.level,
         latest.unit_code,
         latest.latest_period,
+        latest.is_stale,
+        latest.age_days,
         current_value.value as latest_value,
         case
             when current_value.is_suppressed or previous_value.is_suppressed then null
@@ -64,6 +67,8 @@ select
     , max(case when joined.measure_id = '{{ measure_id }}' then joined.latest_value end) as {{ prefix }}_value
     , max(case when joined.measure_id = '{{ measure_id }}' then joined.latest_period end) as {{ prefix }}_period
     , max(case when joined.measure_id = '{{ measure_id }}' then joined.change_from_previous end) as {{ prefix }}_change
+    , bool_or(case when joined.measure_id = '{{ measure_id }}' then joined.is_stale end) as {{ prefix }}_is_stale
+    , max(case when joined.measure_id = '{{ measure_id }}' then joined.age_days end) as {{ prefix }}_age_days
     {%- endfor %}
 from units
 left join joined

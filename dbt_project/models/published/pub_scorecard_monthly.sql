@@ -1,7 +1,8 @@
 {{ config(alias='scorecard_monthly') }}
 
 -- The published scorecard: every measure, level, unit and period, with the measure's name; the
--- cells the disclosure policy withholds (marts.disclosure_withheld_cells) carry no figures.
+-- cells the disclosure policy withholds (marts.disclosure_withheld_cells) carry no figures. A
+-- provisional period (is_provisional, provisional_reason) is published and marked.
 with scorecard as (
 
     select * from {{ ref('fct_scorecard_monthly') }}
@@ -55,5 +56,9 @@ select
     chart_type,
     case when is_suppressed then null else responses end as responses,
     is_suppressed,
-    case when is_suppressed then 'suppressed' else null_reason end as null_reason
+    case when is_suppressed then 'suppressed' else null_reason end as null_reason,
+    is_provisional,
+    provisional_reason,
+    matures_on,
+    data_as_of
 from flagged
