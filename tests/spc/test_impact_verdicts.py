@@ -274,3 +274,18 @@ def test_every_number_is_finite_or_null():
     out = judge_impact(series(BASE + [9.0] * 7), pl.DataFrame([intervention()]))
     for value in out.row(0):
         assert not (isinstance(value, float) and not math.isfinite(value))
+
+
+def test_points_and_rebase_basis_say_what_each_verdict_rests_on():
+    from dagster_project.spc.impact import judge_with_points
+
+    step = series([100.0] * 6 + BASE + [5.0, 11.0] + [9.0, 10.0] * 4, start=month(-6))
+    spike = series(BASE + [11.5, 5.0, 10.0, 12.0, 10.0, 12.0, 10.0, 12.0], "increase",
+                   unit="MED")
+    verdicts, points = judge_with_points(pl.concat([step, spike]), pl.DataFrame(
+        [intervention(), intervention(unit="MED")]))
+    assert verdicts.get_column("rebase_basis").to_list() == ["run_of_7", "first_signal"]
+    eld = points.filter(pl.col("unit_code") == "ELD")
+    assert eld.filter(pl.col("phase") == "baseline").get_column("period").to_list() == [
+        month(i) for i in range(24)]  # the 100s six months earlier are not in the baseline
+    assert eld.filter(pl.col("phase") == "post").height == 10

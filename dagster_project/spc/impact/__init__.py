@@ -6,7 +6,8 @@ Pure polars, vectorised over every (intervention, series) pair at once; the limi
 the SPC engine's own (spc/limits.py, spc/rules/, spc/classify.py), never written again here.
 """
 
-from .judge import IMPACT_COLUMNS, judge_impact
+from .judge import IMPACT_COLUMNS, INTERVENTION_KEY, judge_impact, judge_with_points
 from .verdict import JUDGED_VERDICTS, VERDICTS
 
-__all__ = ["IMPACT_COLUMNS", "JUDGED_VERDICTS", "VERDICTS", "judge_impact"]
+__all__ = ["IMPACT_COLUMNS", "INTERVENTION_KEY", "JUDGED_VERDICTS", "VERDICTS", "judge_impact",
+           "judge_with_points"]

@@ -8,7 +8,7 @@ from .. import _validate as v
 from .._exact import group_means
 from .baseline import baseline_limits
 from .signals import post_signals
-from .verdict import rebase_proposed_from, signal_summary, verdict
+from .verdict import rebase_basis, rebase_proposed_from, signal_summary, verdict
 from .windows import JID, TRUNCATE, split_points
 
 SERIES_KEY = ["measure_id", "level", "unit_code"]
@@ -77,6 +77,15 @@ def judge_impact(series: pl.DataFrame, interventions: pl.DataFrame) -> pl.DataFr
     week, quarter, year). `interventions`: project_id, measure_id, role, level, unit_code, scope
     and intervention_date. An intervention whose series has no rows is insufficient_data.
     """
+    return judge_with_points(series, interventions)[0].select(list(IMPACT_COLUMNS))
+
+
+def judge_with_points(series: pl.DataFrame,
+                      interventions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(verdicts, points): the verdicts with IMPACT_COLUMNS and `rebase_basis` (`run_of_7` or
+    `first_signal` where a rebase is proposed), and every point judged: INTERVENTION_KEY,
+    period and phase (`baseline` or `post`), so a reader can tell which cells a verdict rests
+    on (the publish step's disclosure policy does)."""
     series = _checked_series(series)
     judged = _checked_interventions(interventions).with_row_index(JID).with_columns(
         pl.col(JID).cast(pl.Int64))
@@ -106,10 +115,17 @@ def judge_impact(series: pl.DataFrame, interventions: pl.DataFrame) -> pl.DataFr
     )
     judged_at_all = pl.col("verdict") != "insufficient_data"
     effect = pl.col("post_mean") - pl.col("baseline_mean")
-    return out.with_columns(
+    verdicts = out.with_columns(
         effect=effect,
         relative_effect=pl.when(pl.col("baseline_mean") != 0)
         .then(pl.col("post_mean") / pl.col("baseline_mean") - 1),
         first_signal_period=pl.when(judged_at_all).then(pl.col("first_signal_period")),
         rebase_proposed_from=rebase_proposed_from(pl.col("verdict")),
-    ).sort(JID).select(list(IMPACT_COLUMNS)).cast(IMPACT_COLUMNS)
+        rebase_basis=rebase_basis(pl.col("verdict")),
+    ).sort(JID).select(*IMPACT_COLUMNS, "rebase_basis").cast(IMPACT_COLUMNS)
+    phases = pl.concat([baseline.select(JID, "period", phase=pl.lit("baseline")),
+                        post.select(JID, "period", phase=pl.lit("post"))])
+    judged_points = (judged.select(JID, *INTERVENTION_KEY)
+                     .join(phases, on=JID, how="inner")
+                     .sort(JID, "period").drop(JID))
+    return verdicts, judged_points

@@ -75,9 +75,19 @@ def verdict(baseline_points: pl.Expr, post_points: pl.Expr, direction: pl.Expr) 
     )
 
 
+def _run_on_verdicts_side(verdict_col: pl.Expr) -> pl.Expr:
+    return (pl.when(verdict_col == "sustained_improvement").then(pl.col("__improving_run"))
+            .otherwise(pl.col("__worsening_run")))
+
+
 def rebase_proposed_from(verdict_col: pl.Expr) -> pl.Expr:
     """Where the limits should be recalculated from, or null (never applied here)."""
-    run = (pl.when(verdict_col == "sustained_improvement").then(pl.col("__improving_run"))
-           .otherwise(pl.col("__worsening_run")))
     return pl.when(verdict_col.is_in(REBASED_VERDICTS)).then(
-        pl.coalesce(run, pl.col("first_signal_period")))
+        pl.coalesce(_run_on_verdicts_side(verdict_col), pl.col("first_signal_period")))
+
+
+def rebase_basis(verdict_col: pl.Expr) -> pl.Expr:
+    """Why the proposal starts where it does: `run_of_7` or `first_signal` (null: none)."""
+    return pl.when(verdict_col.is_in(REBASED_VERDICTS)).then(
+        pl.when(_run_on_verdicts_side(verdict_col).is_not_null())
+        .then(pl.lit("run_of_7")).otherwise(pl.lit("first_signal")))
