@@ -24,21 +24,11 @@ from ..retries import TRANSIENT_RETRY_POLICY, transient_only
 from ..spc.impact import judge_with_points
 from .annotations import markers, rebase_proposals
 from .interventions import interventions
+from .tables import (
+    ANNOTATIONS, CHANGES, IMPACT, IMPACT_POINTS, INPUTS, LINKS, LOCAL_SERIES, PROJECTS,
+    PROPOSALS, PUBLISHED_IMPACT, REBASE_SEED, SCORECARD_SERIES, SPREAD, relation,
+)
 
-SCORECARD_SERIES = ("intermediate", "int_scorecard_values_before_verdicts")
-LOCAL_SERIES = ("intermediate", "int_qi_measure_series")
-PROJECTS = ("marts", "dim_qi_project")
-LINKS = ("marts", "fct_qi_project_measures")
-CHANGES = ("marts", "fct_qi_changes")
-SPREAD = ("marts", "fct_qi_spread")
-REBASE_SEED = ("marts", "spc_rebase_dates")
-INPUTS = (SCORECARD_SERIES, LOCAL_SERIES, PROJECTS, LINKS, CHANGES, SPREAD, REBASE_SEED)
-
-IMPACT = ("marts", "fct_qi_impact")
-IMPACT_POINTS = ("marts", "fct_qi_impact_points")
-PUBLISHED_IMPACT = ("spc", "qi_impact")
-ANNOTATIONS = ("spc", "spc_annotations")
-PROPOSALS = ("spc", "spc_rebase_proposals")
 OUTPUTS = {
     IMPACT: "One impact verdict per QI project x linked measure x unit (scope project) and per "
             "adopting unit of its spread (scope spread), by the register's rules.",
@@ -52,35 +42,31 @@ OUTPUTS = {
 }
 
 
-def _name(relation: tuple[str, str]) -> str:
-    return ".".join(relation)
-
-
 def read_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
     def read(sql: str) -> pl.DataFrame:
         return con.sql(sql).pl()
 
-    links = read(f"select project_id, measure_id, role, level, unit_code from {_name(LINKS)}")
+    links = read(f"select project_id, measure_id, role, level, unit_code from {relation(LINKS)}")
     return {
         "links": links,
-        "projects": read(f"select project_id, intervention_date from {_name(PROJECTS)}"),
+        "projects": read(f"select project_id, intervention_date from {relation(PROJECTS)}"),
         "changes": read(f"select project_id, cast(cycle_no as bigint) cycle_no, "
-                        f"implemented_date, is_adopted from {_name(CHANGES)}"),
+                        f"implemented_date, is_adopted from {relation(CHANGES)}"),
         "spread": read(f"select project_id, csu_code, location_code, adopted_date "
-                       f"from {_name(SPREAD)}"),
+                       f"from {relation(SPREAD)}"),
         "series": pl.concat([
             read(f"""select measure_id, level, unit_code, period, value, direction, frequency
-                     from {_name(SCORECARD_SERIES)}
-                     where measure_id in (select measure_id from {_name(LINKS)})"""),
+                     from {relation(SCORECARD_SERIES)}
+                     where measure_id in (select measure_id from {relation(LINKS)})"""),
             read(f"""select measure_code as measure_id, 'project' as level,
                             project_id as unit_code, period, cast(value as double) as value,
                             direction, frequency
-                     from {_name(LOCAL_SERIES)}"""),
+                     from {relation(LOCAL_SERIES)}"""),
         ], how="vertical_relaxed"),
         # As text: a bad seed row is the SPC step's to report (by line); here it confirms nothing.
         "rebase_dates": read(f"""select measure_id, level, unit_code,
                                         try_cast(cast(rebase_date as varchar) as date) rebase_date
-                                 from {_name(REBASE_SEED)}""").drop_nulls("rebase_date"),
+                                 from {relation(REBASE_SEED)}""").drop_nulls("rebase_date"),
     }
 
 
@@ -105,9 +91,9 @@ def write_tables(con: duckdb.DuckDBPyConnection,
         con.execute(f"create schema if not exists {schema}")
     con.execute("begin transaction")
     try:
-        for i, (relation, frame) in enumerate(tables.items()):
+        for i, (table, frame) in enumerate(tables.items()):
             con.register(f"impact_frame_{i}", frame.to_arrow())
-            con.execute(f"create or replace table {_name(relation)} as "
+            con.execute(f"create or replace table {relation(table)} as "
                         f"select * from impact_frame_{i}")
             con.unregister(f"impact_frame_{i}")
         con.execute("commit")
@@ -117,9 +103,9 @@ def write_tables(con: duckdb.DuckDBPyConnection,
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(list(relation), group_name="improvement", kinds={"polars", "duckdb"},
+    specs=[dg.AssetSpec(list(table), group_name="improvement", kinds={"polars", "duckdb"},
                         deps=[dg.AssetKey(list(r)) for r in INPUTS], description=description)
-           for relation, description in OUTPUTS.items()],
+           for table, description in OUTPUTS.items()],
     pool=DUCKDB_WRITER_POOL,
     retry_policy=TRANSIENT_RETRY_POLICY,
 )
@@ -131,8 +117,8 @@ def impact_verdicts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     verdicts = tables[IMPACT]
     by_verdict = dict(verdicts.group_by("verdict").len().sort("verdict").iter_rows())
     context.log.info(f"judged {verdicts.height} project and spread series: {by_verdict}")
-    for relation, frame in tables.items():
+    for table, frame in tables.items():
         metadata = {"dagster/row_count": frame.height}
-        if relation == IMPACT:
+        if table == IMPACT:
             metadata["verdicts"] = dg.MetadataValue.json(by_verdict)
-        yield dg.MaterializeResult(asset_key=list(relation), metadata=metadata)
+        yield dg.MaterializeResult(asset_key=list(table), metadata=metadata)

@@ -24,6 +24,10 @@ from dataclasses import dataclass
 import dagster as dg
 import duckdb
 
+from ..improvement.tables import ANNOTATIONS, IMPACT_POINTS, PROPOSALS, PUBLISHED_IMPACT, relation
+from ..spc.impact import INTERVENTION_KEY
+from .judged import JudgedTable, judged_withheld
+
 WITHHELD_CELLS = "marts.disclosure_withheld_cells"
 EXPOSED_GROUPS = "intermediate.int_disclosure_exposed_groups"
 SUPPRESSED_FLAG = "is_suppressed"
@@ -81,7 +85,7 @@ _SIGNAL_PUBLIC = ("measure_id", "level", "unit_code", "period", "detected_run_id
                   "detected_at", "is_baseline", SUPPRESSED_FLAG)
 _SIGNAL_VALUES = ("value", "special_cause_type", "point_type")
 
-REGISTRY: dict[str, CellTable | FlaggedTable | WideTable | PublicTable] = {
+REGISTRY: dict[str, CellTable | FlaggedTable | WideTable | PublicTable | JudgedTable] = {
     "scorecard_monthly": CellTable(
         values=("numerator", "denominator", "value", "responses"), public=_SCORECARD_PUBLIC),
     "scorecard_breakdowns": CellTable(
@@ -121,6 +125,21 @@ REGISTRY: dict[str, CellTable | FlaggedTable | WideTable | PublicTable] = {
     "data_quality": PublicTable(),
     # per measure and night: ratings and evidence (counts of rows, files, checks, units)
     "measure_data_quality": PublicTable(),
+    # the improvement register's judgements (publish/judged.py): a verdict resting on a
+    # withheld cell publishes no mean, limit, effect or signal period; markers are the
+    # register's own dates and codes
+    PUBLISHED_IMPACT[1]: JudgedTable(
+        values=("baseline_mean", "baseline_lpl", "baseline_upl", "post_mean", "effect",
+                "relative_effect", "first_signal_period", "rebase_proposed_from"),
+        public=(*INTERVENTION_KEY, "intervention_date", "baseline_points", "post_points",
+                "verdict", SUPPRESSED_FLAG),
+        key=tuple(INTERVENTION_KEY), points=relation(IMPACT_POINTS)),
+    PROPOSALS[1]: JudgedTable(
+        values=("proposed_from",),
+        public=(*INTERVENTION_KEY, "intervention_date", "verdict", "basis", "reason",
+                "is_confirmed", SUPPRESSED_FLAG),
+        key=tuple(INTERVENTION_KEY), points=relation(IMPACT_POINTS), drop_withheld=True),
+    ANNOTATIONS[1]: PublicTable(),
 }
 
 
@@ -264,6 +283,11 @@ def disclose(con: duckdb.DuckDBPyConnection, source: str, name: str,
     if isinstance(spec, WideTable):
         return _wide_sql(spec, source, present)
     _check_columns(name, present, (*spec.values, *spec.public))
+    if isinstance(spec, JudgedTable):
+        join, withheld = judged_withheld(spec, "t", WITHHELD_CELLS, UNIT_TOTAL)
+        where = f" where not {withheld}" if spec.drop_withheld else ""
+        return (f"(select {_select(present, withheld, spec.values)} from {source} as t "
+                f"{join}{where})")
     if isinstance(spec, CellTable):
         key = ("measure_id", "level", "unit_code", spec.period, *(spec.breakdown or ()))
         missing = [c for c in key if c not in present]
