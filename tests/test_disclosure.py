@@ -77,7 +77,7 @@ def disclosure(pipeline_run):
 def test_the_small_trust_has_withheld_cells_of_every_kind(disclosure):
     env, withheld, cells, _ = disclosure
     rules = {w["rule"] for w in withheld}
-    assert rules == {"primary", "secondary"}
+    assert rules == {"primary", "secondary", "unpublished"}
     csu_counts = [w for w in withheld if w["breakdown_type"] == "" and w["level"] == "csu"
                   and w["rule"] == "primary" and w["numerator"] is not None
                   and 1 <= w["numerator"] <= 4]
@@ -145,6 +145,16 @@ def test_no_published_table_parquet_file_or_bi_database_shows_a_withheld_figure(
     with _connect(env) as con:
         checked = _walk(con, tables, cells, withheld, "published.{table}")
         assert checked > 1000
+        # the only value of a breakdown of the trust's figure, withheld, is not published at all
+        # (it would equal the trust's figure); the trust's figures themselves are all published
+        unpublished = [w for w in withheld if w["rule"] == "unpublished"]
+        assert unpublished and all(con.execute(
+            "select count(*) from published.scorecard_breakdowns where measure_id = ? and "
+            "level = ? and unit_code = ? and period = ? and breakdown_type = ? and "
+            "breakdown_value = ?", [w[k] for k in (*KEY, "breakdown_type", "breakdown_value")]
+        ).fetchone()[0] == 0 for w in unpublished)
+        assert con.execute("select count(*) from published.scorecard_monthly "
+                           "where level = 'organisation' and is_suppressed").fetchone()[0] == 0
         # the Parquet files hold exactly the published tables
         for table in tables:
             parquet = env.publish / table / "data.parquet"

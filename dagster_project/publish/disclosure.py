@@ -33,6 +33,9 @@ EXPOSED_GROUPS = "intermediate.int_disclosure_exposed_groups"
 SUPPRESSED_FLAG = "is_suppressed"
 NULL_REASON = "null_reason"
 SUPPRESSED_REASON = "suppressed"
+# the policy's rule for a row left out of publication altogether (the only value of a breakdown
+# of the trust's own figure), as marts.disclosure_withheld_cells writes it
+UNPUBLISHED_RULE = "unpublished"
 # the cell key of a unit's own figure (not a breakdown), as the dbt model writes it
 UNIT_TOTAL = "''"
 # (schema, model) of the policy's dbt models: the publish asset depends on them
@@ -301,7 +304,8 @@ def disclose(con: duckdb.DuckDBPyConnection, source: str, name: str,
         points = (sources or {}).get("spc_points", source)
         return _chart_sql(spec, source, present, points)
     withheld = "(withheld.measure_id is not null)"
-    where = f" where not {withheld}" if spec.drop_withheld else ""
+    where = (f" where not {withheld}" if spec.drop_withheld
+             else f" where coalesce(withheld.rule, '') <> '{UNPUBLISHED_RULE}'")
     return (f"(select {_select(present, withheld, spec.values)} from {source} as t "
             f"{_withheld_join('t', spec.period, spec.breakdown, 't.measure_id')}{where})")
 

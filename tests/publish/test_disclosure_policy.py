@@ -135,3 +135,29 @@ def test_publication_refuses_without_a_converged_policy(con):
     con.execute("drop table marts.disclosure_withheld_cells")
     with pytest.raises(DisclosureError, match="has not been built"):
         disclose_all(con, tables)
+
+
+def test_an_unpublished_breakdown_row_is_left_out(con):
+    con.execute("""create or replace view publish_candidate.scorecard_breakdowns as
+        select measure_id, level, unit_code, period, 'site' as breakdown_type,
+               'S1' as breakdown_value, numerator, denominator, value, target,
+               false as is_suppressed, null as null_reason
+        from marts.fct_scorecard_monthly""")
+    con.execute("insert into marts.disclosure_withheld_cells values "
+                "('C01', 'organisation', 'ZZZ', '2025-06-01', 'site', 'S1', 'unpublished', 0)")
+    breakdowns = disclose(con, "publish_candidate.scorecard_breakdowns", "scorecard_breakdowns")
+    assert rows(con, breakdowns, "measure_id = 'C01' and level = 'organisation' "
+                                 "and period = '2025-06-01'") == []
+    assert len(rows(con, breakdowns, "true")) == 35
+
+
+def test_the_policy_suite_blocks_a_trust_figure_withheld_for_being_small(con):
+    from dagster_project.quality.gx_runner import run_suite
+    from dagster_project.settings import EXPECTATIONS_DIR
+
+    suite = EXPECTATIONS_DIR / "marts.disclosure_withheld_cells.json"
+    assert {o.name for o in run_suite(con, suite).failed} == set()
+    con.execute("insert into marts.disclosure_withheld_cells "
+                "values ('Q02', 'organisation', 'ZZZ', '2025-06-01', '', '', 'primary', 0)")
+    assert {o.name for o in run_suite(con, suite).failed} == {
+        "trust_figures_only_by_secondary_suppression"}

@@ -225,14 +225,8 @@ def test_published_views_suppress_small_numbers_below_organisation(built):
               and ((p.numerator between 1 and 4) or (p.denominator between 1 and 4))""").fetchone()[0]
         suppressed = con.execute("select count(*) from publish_candidate.scorecard_monthly "
                                  "where is_suppressed").fetchone()[0]
-        # the trust's own figures are never withheld for being small; only, rarely, by secondary
-        # suppression (README "Disclosure control"), which the policy table records
-        org_suppressed = con.execute("""select count(*) from publish_candidate.scorecard_monthly p
-            where p.is_suppressed and p.level = 'organisation' and not exists (
-                select 1 from marts.disclosure_withheld_cells w
-                where w.rule = 'secondary' and w.breakdown_type = ''
-                  and (w.measure_id, w.level, w.unit_code, w.period)
-                    = (p.measure_id, p.level, p.unit_code, p.period))""").fetchone()[0]
+        org_suppressed = con.execute("select count(*) from publish_candidate.scorecard_monthly "
+                                     "where is_suppressed and level = 'organisation'").fetchone()[0]
         survey_leak = con.execute("""select count(*) from publish_candidate.staff_survey_themes
             where breakdown_type <> 'organisation' and responses < 11""").fetchone()[0]
         true_values = con.execute("""select count(*) from marts.fct_scorecard_monthly

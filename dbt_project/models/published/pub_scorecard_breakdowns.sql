@@ -26,6 +26,8 @@ flagged as (
         on breakdowns.measure_id = measures.measure_id
     {{ join_withheld_cells('breakdowns', 'breakdowns.breakdown_type',
                            'breakdowns.breakdown_value') }}
+    -- the only value of a breakdown of the trust's figure, withheld, is left out altogether
+    where coalesce(withheld.rule, '') <> 'unpublished'
 
 )
 

@@ -30,6 +30,8 @@ scores as (
     {{ join_withheld_cells('themes', 'themes.cell_breakdown_type',
                            'themes.cell_breakdown_value', 'themes.cell_measure_id',
                            'themes.cell_level', 'themes.cell_unit_code') }}
+    -- the only value of a breakdown of the trust's figure, withheld, is left out altogether
+    where coalesce(withheld.rule, '') <> 'unpublished'
 
 )
 

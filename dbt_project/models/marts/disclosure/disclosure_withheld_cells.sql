@@ -1,15 +1,18 @@
 -- The disclosure policy's answer: every published cell that is withheld, and why. One policy,
 -- computed here once; every published table (dbt's publication candidates and the SPC tables,
 -- in the publish step) withholds exactly these cells. See README "Disclosure control".
---   primary    the small-number rule (counts of 1-4, survey figures on under 11 responses),
---              below the organisation-wide total;
---   secondary  withheld so that no primary cell can be derived by subtraction: in each set of
---              cells adding up to a published total (int_disclosure_cell_groups) where exactly
---              one member is withheld, the next smallest member is withheld too (or, when no
---              member is left, the total itself). A secondary cell can complete another set,
---              so the step repeats; `pass` says in which round a cell was added.
--- Sets converge in two or three rounds on real data; int_disclosure_exposed_groups proves the
--- last round left nothing to do (a dbt test, and the publish step refuses otherwise).
+--   primary      the small-number rule (counts of 1-4, survey figures on under 11 responses),
+--                below the organisation-wide total;
+--   unpublished  a primary cell that is the only value of a breakdown of the trust's own
+--                figure: it equals that figure, and nothing else could protect it, so its row
+--                is left out of publication (rather than the trust's headline withheld);
+--   secondary    withheld so that no primary cell can be derived by subtraction: in each set of
+--                cells adding up to a published total (int_disclosure_cell_groups) where exactly
+--                one member is withheld, the next smallest member is withheld too (or, when no
+--                member is left, the total itself). A secondary cell can complete another set,
+--                so the step repeats; `pass` says in which round a cell was added.
+-- Sets converge in a few rounds on real data; int_disclosure_exposed_groups proves the last
+-- round left nothing to do (a dbt test, and the publish step refuses otherwise).
 {%- set rounds = 12 %}
 {%- set materialized = 'materialized' if target.type == 'duckdb' else '' %}
 with cells as {{ materialized }} (
@@ -24,9 +27,39 @@ groups as {{ materialized }} (
 
 ),
 
+unpublished as {{ materialized }} (
+
+    select
+        groups.group_id,
+        min(case when groups.role = 'member' then groups.cell_id end) as cell_id
+    from groups
+    inner join cells
+        on cells.cell_id = groups.cell_id
+    where groups.group_kind = 'breakdown'
+    group by groups.group_id
+    having sum(case when groups.role = 'member' then 1 else 0 end) = 1
+        and sum(case when groups.role = 'member' and cells.is_primary then 1 else 0 end) = 1
+        and sum(case when groups.role = 'total' and cells.level = 'organisation'
+                     then 1 else 0 end) = 1
+
+),
+
+active_groups as {{ materialized }} (
+
+    select * from groups
+    where group_id not in (select group_id from unpublished)
+
+),
+
 withheld_0 as {{ materialized }} (
 
-    select cell_id, 'primary' as rule, 0 as pass from cells where is_primary
+    select
+        cell_id,
+        case when cell_id in (select cell_id from unpublished) then 'unpublished'
+             else 'primary' end as rule,
+        0 as pass
+    from cells
+    where is_primary
 
 ),
 {%- for round in range(1, rounds + 1) %}
@@ -35,7 +68,7 @@ state_{{ round }} as {{ materialized }} (
 
     select groups.group_id, groups.cell_id, groups.role, cells.size,
         withheld.cell_id is not null as is_withheld
-    from groups
+    from active_groups as groups
     inner join cells
         on cells.cell_id = groups.cell_id
     left join withheld_{{ round - 1 }} as withheld
