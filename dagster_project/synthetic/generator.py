@@ -10,6 +10,7 @@ import polars as pl
 from tqdm import tqdm
 
 from .finance import waste
+from .improvement import improvement
 from .incidents import incidents
 from .periods import Month, month_range
 from .reference import Roster, World, activity, build_roster, build_world, org_structure, workforce
@@ -48,6 +49,7 @@ def _steps(world: World, roster: Roster, state: TrainingState, national: bool
         ("improvement_training", lambda: _named("improvement_training",
                                                 improvement_training(world, roster, state))),
         ("waste", lambda: waste(world)),
+        ("improvement", lambda: improvement(world)),
     ]
 
 
@@ -91,7 +93,7 @@ def generate(
     n_trusts = (trusts or NATIONAL_TRUSTS) if national else 1
     month_list = month_range(Month.parse(end_month), months)
     writer = LandingWriter(Path(landing), seed=seed, bad_rows=bad_rows)
-    n_steps = 10
+    n_steps = 11
     with tqdm(total=n_trusts * n_steps, disable=not progress, unit="step",
               desc="synthetic trust" if not national else "synthetic nation") as bar:
         for index in range(n_trusts):

@@ -20,7 +20,7 @@ from dagster_project.contracts.extracts import HARM_LEVELS, NRLS_CATEGORIES
 
 from .periods import NEVER, day_number, month_index_of_days, month_last_day
 from .reference import KINDS, World
-from .signals import FALLS_STEP, SEVERE_HARM_SPIKE
+from .signals import FALLS_STEPS, SEVERE_HARM_SPIKE
 from .streams import categorical, splitmix64, stream
 from .trust import KIND_INCIDENTS
 
@@ -229,13 +229,17 @@ def simulate(world: World) -> dict[str, np.ndarray]:
         n = len(loc)
     csu = world.csu_at(loc, occurred)
 
-    # Planted signal 1: falls prevention in one CSU from a date: fewer falls, less harm.
-    falls_csu = world.csu_index(FALLS_STEP.csu_code)
+    # Planted signals 1 and 4: falls prevention in a CSU from a date (the project's own CSU,
+    # then where it spread): fewer falls, less harm. One pair of draws serves every CSU.
     keep = np.ones(n, dtype=bool)
-    if trust.plants_signals and falls_csu is not None:
+    after = np.zeros(n, dtype=bool)
+    for step in FALLS_STEPS:
+        falls_csu = world.csu_index(step.csu_code)
+        if trust.plants_signals and falls_csu is not None:
+            after |= ((csu == falls_csu) & (occurred >= day_number(dt.date.fromisoformat(
+                step.month + "-01"))) & (cat == CAT["patient_accident"]) & (sub == "fall"))
+    if after.any():
         frng = stream(world.seed, trust.index, "falls-project")
-        after = ((csu == falls_csu) & (occurred >= day_number(dt.date.fromisoformat(
-            FALLS_STEP.month + "-01"))) & (cat == CAT["patient_accident"]) & (sub == "fall"))
         u1, u2 = frng.random(n), frng.random(n)
         keep &= ~(after & (u1 < 0.20))
         harm = np.where(after & (harm >= LOW) & (u2 < 0.30), NONE, harm)

@@ -1,7 +1,8 @@
 """Real signals planted in the synthetic trust, for tests, demos and the SPC configuration.
 
 Each is planted in trust Z9T (also trust 0 at national scale) when its months fall inside the
-generated range; with the defaults (36 months to 2026-10) all three are present.
+generated range; with the defaults (36 months to 2026-10) all four are present. The improvement
+register (improvement.py) records the projects behind the falls steps.
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ FALLS_STEP = PlantedSignal(
                 "standing BP) from April 2025: falls fall by a fifth and the share of falls "
                 "with harm by 30%, so falls with harm per 1,000 bed days drop by ~44% and stay "
                 "down.")
+# The Elderly Care falls change spread: Abdominal Medicine & Surgery adopted it from October 2025
+# (qi_spread of the falls project), with the same effect there.
+FALLS_SPREAD_STEP = PlantedSignal(
+    measure_id="Q05", csu_code="AMS", month="2025-10", kind="step_down", effect=-0.44,
+    expected_rule="7 Points Below CL",
+    description="The Elderly Care falls-prevention change spread to Abdominal Medicine & "
+                "Surgery, adopted from October 2025: falls with harm per 1,000 bed days there "
+                "drop by ~44% and stay down.")
 FFT_DECLINE = PlantedSignal(
     measure_id="S01", csu_code="TRS", month="2026-02", end_month="2026-10", kind="trend_down",
     effect=-0.011, expected_rule="7 Point Trend (Decreasing)",
@@ -40,4 +49,7 @@ SEVERE_HARM_SPIKE = PlantedSignal(
                 "treatment, corridor care) in Emergency & Specialty Medicine; the trust-wide "
                 "Q03 count is above its upper limit too.")
 
-PLANTED_SIGNALS: tuple[PlantedSignal, ...] = (FALLS_STEP, FFT_DECLINE, SEVERE_HARM_SPIKE)
+PLANTED_SIGNALS: tuple[PlantedSignal, ...] = (
+    FALLS_STEP, FFT_DECLINE, SEVERE_HARM_SPIKE, FALLS_SPREAD_STEP)
+# The falls-prevention steps: the project's own CSU, then where its change spread.
+FALLS_STEPS: tuple[PlantedSignal, ...] = (FALLS_STEP, FALLS_SPREAD_STEP)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dagster_project.synthetic import PLANTED_SIGNALS, generate
-from dagster_project.synthetic.signals import FALLS_STEP, FFT_DECLINE, SEVERE_HARM_SPIKE
+from dagster_project.synthetic.signals import (
+    FALLS_SPREAD_STEP, FALLS_STEP, FALLS_STEPS, FFT_DECLINE, SEVERE_HARM_SPIKE,
+)
 
 from .raw_measures import (
     connect,
@@ -17,7 +19,9 @@ from .raw_measures import (
 
 
 def test_planted_signals_are_declared():
-    assert [s.measure_id for s in PLANTED_SIGNALS] == ["Q05", "S01", "Q03"]
+    assert [s.measure_id for s in PLANTED_SIGNALS] == ["Q05", "S01", "Q03", "Q05"]
+    assert FALLS_STEPS == (FALLS_STEP, FALLS_SPREAD_STEP)
+    assert FALLS_SPREAD_STEP.month > FALLS_STEP.month
     assert {s.kind for s in PLANTED_SIGNALS} == {"step_down", "trend_down", "spike"}
     for s in PLANTED_SIGNALS:
         assert "2023-11" <= s.month <= "2026-10" and s.expected_rule and s.description
@@ -29,15 +33,15 @@ def test_signal_csus_exist(trust_db):
     assert {s.csu_code for s in PLANTED_SIGNALS} <= csus
 
 
-def check_falls_step(con) -> None:
-    series = falls_with_harm_rate(con, FALLS_STEP.csu_code)
-    before = [v for m, v in series if m < FALLS_STEP.month]
-    after = [v for m, v in series if m >= FALLS_STEP.month]
+def check_falls_step(con, step=FALLS_STEP) -> None:
+    series = falls_with_harm_rate(con, step.csu_code)
+    before = [v for m, v in series if m < step.month]
+    after = [v for m, v in series if m >= step.month]
     drop = 1 - (sum(after) / len(after)) / (sum(before) / len(before))
     assert 0.35 < drop < 0.55, drop
     chart = xmr([v for _m, v in series])
     flagged_after = [m for (m, _v), run, low in zip(series, chart["shift_below"], chart["below"])
-                     if (run or low) and m >= FALLS_STEP.month]
+                     if (run or low) and m >= step.month]
     assert len(flagged_after) >= 7
     assert not any(chart["shift_below"][:len(before)])
 
@@ -64,6 +68,24 @@ def test_falls_with_harm_step_down(trust_db):
     check_falls_step(trust_db)
 
 
+def check_spread_step(con) -> None:
+    """The spread CSU's step, judged as the improvement register judges an adopting unit: the
+    points from the adoption month against the mean of the 24 months before it."""
+    step = FALLS_SPREAD_STEP
+    series = falls_with_harm_rate(con, step.csu_code)
+    before = [v for m, v in series if m < step.month][-24:]
+    after = [v for m, v in series if m >= step.month]
+    drop = 1 - (sum(after) / len(after)) / (sum(before) / len(before))
+    assert 0.35 < drop < 0.55, drop
+    mean = sum(before) / len(before)
+    assert len(after) >= 7 and all(v < mean for v in after[-7:])
+    assert any(all(v < mean for v in after[i:i + 7]) for i in range(len(after) - 6))
+
+
+def test_falls_with_harm_step_down_where_the_change_spread(trust_db):
+    check_spread_step(trust_db)
+
+
 def test_fft_positive_declining_trend(trust_db):
     check_fft_trend(trust_db)
 
@@ -77,6 +99,7 @@ def test_signals_do_not_depend_on_the_seed(tmp_path, seed):
     generate(tmp_path, seed=seed, staff=100)
     con = connect(tmp_path)
     check_falls_step(con)
+    check_spread_step(con)
     check_fft_trend(con)
     check_spike(con)
 
