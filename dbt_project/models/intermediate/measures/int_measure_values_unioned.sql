@@ -9,6 +9,7 @@
     'int_measure_values_mandatory_training',
     'int_measure_values_improvement_training',
     'int_measure_values_savings',
+    'int_measure_values_improvement_register',
 ] %}
 {% for family in families %}
 select

@@ -1,0 +1,153 @@
+-- M09 (active QI projects), M10 (active projects with patient or Quality Partner involvement /
+-- active projects) from the register's snapshot at month end, by the leading CSU; C04 (waste walks
+-- completed) and C05 (walk actions completed / raised) by walk month and the walk's CSU.
+-- A month the register was not delivered in has no M09/M10 value (no_data): its snapshot is
+-- unknown, not empty.
+with frame as (
+
+    {{ measure_frame() }}
+
+),
+
+organisation as (
+
+    {{ organisation_unit() }}
+
+),
+
+snapshots as (
+
+    select
+        {{ month_of('extract_date') }} as period,
+        extract_date,
+        csu_code,
+        stage,
+        quality_partner_involved,
+        patients_involved
+    from {{ ref('stg_improvement__qi_projects') }}
+
+),
+
+-- the month-end snapshot: the newest delivery dated in the month
+month_end as (
+
+    select period, max(extract_date) as extract_date
+    from snapshots
+    group by period
+
+),
+
+projects_by_csu as (
+
+    select
+        snapshots.csu_code,
+        snapshots.period,
+        sum(case when snapshots.stage in ({{ qi_active_stages() }}) then 1 else 0 end)
+            as active_projects,
+        sum(case when snapshots.stage in ({{ qi_active_stages() }})
+                  and (snapshots.quality_partner_involved or snapshots.patients_involved)
+                 then 1 else 0 end) as involving_projects
+    from snapshots
+    inner join month_end
+        on snapshots.period = month_end.period
+        and snapshots.extract_date = month_end.extract_date
+    group by snapshots.csu_code, snapshots.period
+
+),
+
+projects as (
+
+    {{ with_organisation_rollup('projects_by_csu', ['active_projects', 'involving_projects']) }}
+
+),
+
+walks_by_csu as (
+
+    select
+        csu_code,
+        walk_month as period,
+        count(distinct walk_id) as walks,
+        sum(actions_raised) as actions_raised,
+        sum(actions_completed) as actions_completed
+    from {{ ref('fct_waste_walks') }}
+    group by csu_code, walk_month
+
+),
+
+walks as (
+
+    {{ with_organisation_rollup('walks_by_csu', ['walks', 'actions_raised', 'actions_completed']) }}
+
+),
+
+-- a delivered month with no project of a unit is zero, not missing
+register_months as (
+
+    select
+        frame.level,
+        frame.unit_code,
+        frame.period,
+        coalesce(projects.active_projects, 0) as active_projects,
+        coalesce(projects.involving_projects, 0) as involving_projects
+    from frame
+    inner join month_end on frame.period = month_end.period
+    left join projects
+        on frame.level = projects.level
+        and frame.unit_code = projects.unit_code
+        and frame.period = projects.period
+
+),
+
+walk_months as (
+
+    select distinct
+        frame.level,
+        frame.unit_code,
+        frame.period,
+        coalesce(walks.walks, 0) as walks,
+        coalesce(walks.actions_raised, 0) as actions_raised,
+        coalesce(walks.actions_completed, 0) as actions_completed
+    from frame
+    left join walks
+        on frame.level = walks.level
+        and frame.unit_code = walks.unit_code
+        and frame.period = walks.period
+
+),
+
+counted as (
+
+    select distinct 'M09' as measure_id, level, unit_code, period,
+        active_projects as numerator, cast(null as double) as denominator
+    from register_months
+
+    union all
+    select distinct 'M10', level, unit_code, period, involving_projects, active_projects
+    from register_months
+
+    union all
+    select 'C04', level, unit_code, period, walks, cast(null as double)
+    from walk_months
+
+    union all
+    select 'C05', level, unit_code, period, actions_completed, actions_raised
+    from walk_months
+
+)
+
+select
+    frame.measure_id,
+    frame.level,
+    frame.unit_code,
+    frame.period,
+    cast(counted.numerator as double) as numerator,
+    cast(counted.denominator as double) as denominator,
+    cast(null as bigint) as responses,
+    cast(null as double) as target,
+    cast(null as string) as null_reason
+from frame
+left join counted
+    on frame.measure_id = counted.measure_id
+    and frame.level = counted.level
+    and frame.unit_code = counted.unit_code
+    and frame.period = counted.period
