@@ -30,7 +30,8 @@ QUIET_STAGES = ("checks", "dbt build")
 
 _MARKS = {"STEP_SUCCESS": ("✓", "ok"), "STEP_FAILURE": ("✗", "FAILED"),
           "STEP_SKIPPED": ("-", "skipped"), "STEP_UP_FOR_RETRY": ("↻", "retry")}
-_STEP_NAMES = {"dbt_models": "dbt build", "spc_tables": "spc tables"}
+_STEP_NAMES = {"dbt_models": "dbt build", "dbt_models_after_verdicts": "dbt build (after verdicts)",
+               "spc_tables": "spc tables", "impact_verdicts": "impact verdicts"}
 _DOTTED_CLASS = re.compile(r"^(?:[A-Za-z_][\w]*\.)+([A-Za-z_]\w*:)")
 
 
@@ -55,7 +56,7 @@ def _meta(materialization) -> dict:
     return {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
 
 
-def describe(materialized: list[dict], checks: tuple[int, int]) -> str:
+def describe(materialized: list[dict], checks: tuple[int, int, int]) -> str:
     """What a finished step did, from its materialisations' metadata and its check results."""
     parts = []
     if len(materialized) == 1:
@@ -76,9 +77,10 @@ def describe(materialized: list[dict], checks: tuple[int, int]) -> str:
             parts.append(f"{meta['dagster/row_count']:,} rows")
     elif materialized:
         parts.append(f"{len(materialized)} tables")
-    passed, failed = checks
-    if passed or failed:
-        parts.append(f"{passed} checks passed" + (f", {failed} FAILED" if failed else ""))
+    passed, failed, warned = checks
+    if passed or failed or warned:
+        parts.append(f"{passed} checks passed" + (f", {failed} FAILED" if failed else "")
+                     + (f", {warned} warned" if warned else ""))
     return ", ".join(parts)
 
 
@@ -90,7 +92,7 @@ class StepLines(logging.Handler):
         self.stream = stream
         self.started: dict[str, float] = {}
         self.materialized: dict[str, list[dict]] = defaultdict(list)
-        self.checks: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.checks: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # passed, failed, warned
         self.passed_checks: list[float] = []  # seconds of each check step not yet said
 
     def say(self, line: str) -> None:
@@ -137,7 +139,8 @@ class StepLines(logging.Handler):
         elif kind == "ASSET_MATERIALIZATION":
             self.materialized[step].append(_meta(data.materialization))
         elif kind == "ASSET_CHECK_EVALUATION":
-            self.checks[step][0 if data.passed else 1] += 1
+            warn = data.severity == dg.AssetCheckSeverity.WARN
+            self.checks[step][0 if data.passed else 2 if warn else 1] += 1
             if not data.passed:
                 self.say(f"  ! check {data.check_name} on {data.asset_key.to_user_string()} "
                          f"failed ({data.severity.value})")
@@ -147,8 +150,8 @@ class StepLines(logging.Handler):
                      f"{_first_line(data.error)}")
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
             seconds = record.created - self.started.get(step, record.created)
-            checks = tuple(self.checks.pop(step, (0, 0)))
-            if kind == "STEP_SUCCESS" and stage_of(step or "") == "checks" and not checks[1]:
+            checks = tuple(self.checks.pop(step, (0, 0, 0)))
+            if kind == "STEP_SUCCESS" and stage_of(step or "") == "checks" and not any(checks[1:]):
                 self.passed_checks.append(seconds)
                 return
             detail = (_first_line(data.error) if kind == "STEP_FAILURE"
