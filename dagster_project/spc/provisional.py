@@ -63,9 +63,11 @@ def with_provisional(points: pl.DataFrame, provisional: pl.DataFrame,
             point_type=pl.lit(PROVISIONAL_POINT_TYPE),
         )
     )
-    columns = marked.columns
+    # columns a period point does not have (an event chart's) stay null
     return (
-        pl.concat([marked, extra.select(columns).cast(marked.schema)])
+        pl.concat([marked, extra], how="diagonal_relaxed")
+        .select(marked.columns)
+        .cast(marked.schema)
         .sort(*keys, "chart_type", "period")
     )
 
