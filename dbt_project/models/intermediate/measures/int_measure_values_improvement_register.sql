@@ -1,8 +1,9 @@
 -- M09 (active QI projects), M10 (active projects with patient or Quality Partner involvement /
 -- active projects) from the register's snapshot at month end, by the leading CSU; C04 (waste walks
 -- completed) and C05 (walk actions completed / raised) by walk month and the walk's CSU.
--- A month the register was not delivered in has no M09/M10 value (no_data): its snapshot is
--- unknown, not empty.
+-- A month's snapshot is the newest delivery dated on or before its last day: a night whose
+-- register was unchanged is skipped by the loader as a duplicate of the previous file, and the
+-- earlier snapshot stands for it. Before the first delivery there is no value (no_data).
 with frame as (
 
     {{ measure_frame() }}
@@ -18,7 +19,6 @@ organisation as (
 snapshots as (
 
     select
-        {{ month_of('extract_date') }} as period,
         extract_date,
         csu_code,
         stage,
@@ -28,12 +28,20 @@ snapshots as (
 
 ),
 
--- the month-end snapshot: the newest delivery dated in the month
+delivered as (
+
+    select distinct extract_date, {{ month_of('extract_date') }} as delivered_month
+    from snapshots
+
+),
+
+-- each month's snapshot: the newest delivery dated on or before the month's end
 month_end as (
 
-    select period, max(extract_date) as extract_date
-    from snapshots
-    group by period
+    select months.period, max(delivered.extract_date) as extract_date
+    from (select distinct period from frame) as months
+    inner join delivered on delivered.delivered_month <= months.period
+    group by months.period
 
 ),
 
@@ -41,17 +49,15 @@ projects_by_csu as (
 
     select
         snapshots.csu_code,
-        snapshots.period,
+        month_end.period,
         sum(case when snapshots.stage in ({{ qi_active_stages() }}) then 1 else 0 end)
             as active_projects,
         sum(case when snapshots.stage in ({{ qi_active_stages() }})
                   and (snapshots.quality_partner_involved or snapshots.patients_involved)
                  then 1 else 0 end) as involving_projects
     from snapshots
-    inner join month_end
-        on snapshots.period = month_end.period
-        and snapshots.extract_date = month_end.extract_date
-    group by snapshots.csu_code, snapshots.period
+    inner join month_end on snapshots.extract_date = month_end.extract_date
+    group by snapshots.csu_code, month_end.period
 
 ),
 
