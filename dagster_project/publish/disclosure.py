@@ -27,6 +27,7 @@ import duckdb
 from ..improvement.tables import ANNOTATIONS, IMPACT_POINTS, PROPOSALS, PUBLISHED_IMPACT, relation
 from ..spc.impact import INTERVENTION_KEY
 from .judged import JudgedTable, judged_withheld
+from .register_tables import REGISTER_TABLES
 
 WITHHELD_CELLS = "marts.disclosure_withheld_cells"
 EXPOSED_GROUPS = "intermediate.int_disclosure_exposed_groups"
@@ -143,6 +144,8 @@ REGISTRY: dict[str, CellTable | FlaggedTable | WideTable | PublicTable | JudgedT
                 "is_confirmed", SUPPRESSED_FLAG),
         key=tuple(INTERVENTION_KEY), points=relation(IMPACT_POINTS), drop_withheld=True),
     ANNOTATIONS[1]: PublicTable(),
+    # the improvement register's own codes, dates and counts, no free text (register_tables.py)
+    **{name: PublicTable() for name in REGISTER_TABLES},
 }
 
 

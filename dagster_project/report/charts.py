@@ -24,6 +24,7 @@ from .formatting import (
     format_value,
     is_number,
 )
+from .markers import MARKER, Marker, draw_markers, marker_slots
 
 GREY = "#a6a6a6"
 LINE = "#7f7f7f"
@@ -140,11 +141,13 @@ def spc_chart(
     extra_description: str = "",
     no_spc_reason: str | None = None,
     withheld_reason: str = "withheld",
+    markers: Sequence[Marker] = (),
 ) -> str:
     """An SPC (or, with `no_spc_reason`, a plain run of values) chart as an SVG string.
 
     `points` are rows of `published.spc_points` (period, value, mean, lpl, upl, target,
     rebase_group, short_group_warning, special_cause_type, point_type), in any order.
+    `markers` are interventions (markers.py) drawn at the start of the period they fall in.
     """
     pts = sorted(points, key=lambda p: str(p.get("period")))
     n = len(pts)
@@ -280,6 +283,9 @@ def spc_chart(
                        f'stroke-dasharray="2 2"/><text x="{_f(x(i) - dx / 2 + 3)}" '
                        f'y="{_f(top + plot_h - 4)}" font-size="{fs - 1}" fill="{MEAN}">'
                        f'rebase</text></g>')
+    # interventions (QI changes adopted, spread adopted): a blue line and flag per period
+    slots = marker_slots([p.get("period") for p in pts], markers, frequency)
+    out.extend(draw_markers(slots, x, dx, top, plot_h, fs, _f, compact))
     # the value line, broken at missing values
     for run in _group_runs(values, [0] * n):
         if len(run) > 1:
@@ -334,13 +340,14 @@ def spc_chart(
         has_limits = any(v is not None for v in (*lpls, *upls)) and not no_spc_reason
         has_mean = any(v is not None for v in means) and not no_spc_reason
         out.append(_legend(pts, targets, trial, groups, left, height - 9, fs, has_limits,
-                           has_mean, bool(withheld)))
+                           has_mean, bool(withheld), bool(slots)))
     out.append("</svg>")
     return "".join(out)
 
 
 def _legend(pts, targets, trial, groups, x0: float, y0: float, fs: int,
-            has_limits: bool, has_mean: bool, has_withheld: bool = False) -> str:
+            has_limits: bool, has_mean: bool, has_withheld: bool = False,
+            has_markers: bool = False) -> str:
     kinds = {str(p.get("point_type") or "common_cause") for p in pts}
     items: list[tuple[str, str]] = [("dot:" + GREY, "Common cause" if has_mean else "Value")]
     if "special_cause_improvement" in kinds:
@@ -361,6 +368,8 @@ def _legend(pts, targets, trial, groups, x0: float, y0: float, fs: int,
         items.append(("line:" + MEAN + ":2 2", "Rebase"))
     if has_withheld:
         items.append(("box:" + LINE, "Withheld (small numbers)"))
+    if has_markers:
+        items.append(("line:" + MARKER + ":", "Intervention"))
     out = ['<g class="legend">']
     xx = x0
     for sym, label in items:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
+from .register_tables import REPORT_TABLES
+
 SCHEMA = "published"
 
 # table -> the columns the report uses (others are ignored; missing ones read as null)
@@ -46,6 +48,8 @@ TABLES: dict[str, tuple[str, ...]] = {
         "extract", "files_loaded", "files_rejected", "rows_loaded", "rows_quarantined",
         "latest_extract_date", "last_loaded_at",
     ),
+    # the improvement register: projects, PDSA log, spread, walks, events, verdicts, markers
+    **REPORT_TABLES,
 }
 
 ORGANISATION = "organisation"

@@ -14,6 +14,7 @@ from datetime import date
 import polars as pl
 
 from .data import CSU, ORGANISATION, PublishedData
+from .markers import Marker
 from .formatting import (
     DOMAIN_LABELS,
     DOMAIN_ORDER,
@@ -78,6 +79,8 @@ class Chart:
     primary: bool = True
     no_spc_reason: str | None = None
     in_summary: bool = True  # a row of published.spc_summary (False: derived for display)
+    # QI interventions on this chart (published.spc_annotations; register.py attaches them)
+    markers: list[Marker] = field(default_factory=list)
 
     @property
     def stem(self) -> str:

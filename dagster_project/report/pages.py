@@ -67,7 +67,7 @@ def chart_svg(chart: Chart, size: str) -> str:
     common = dict(unit=m.unit, frequency=m.frequency, no_spc_reason=chart.no_spc_reason,
                   withheld_reason=m.withheld_reason,
                   alt_title=f"{chart_title(chart)}: {chart.unit.name}",
-                  extra_description=_icon_text(chart))
+                  extra_description=_icon_text(chart), markers=chart.markers)
     if size == "file":
         return spc_chart(chart.points, chart_id=chart.chart_id, title=chart_title(chart),
                          subtitle=chart_subtitle(chart), width=900, height=380, legend=True,

@@ -5,6 +5,8 @@ Layout of REPORT_DIR:
     index.html                      board summary, new special causes, CSUs, data quality
     measures/<measure_id>.html      organisation chart and a small multiple per CSU
     csus/<csu_code>.html            every measure for one CSU
+    improvement/index.html          the Improvement portfolio and Limits to review
+    improvement/<project_id>.html   each active or recently closed QI project
     charts/<measure_id>__<level>__<unit_code>.svg / .png   (a second chart type of the same
                                     measure and unit adds `__<chart_type>`)
     summary.csv                     one row per published.spc_summary row
@@ -30,6 +32,9 @@ from .export import write_pngs, write_summary_csv
 from .formatting import slug
 from .model import build_model
 from .pages import chart_svg, environment, page_context, render_csu, render_index, render_measure
+from .portfolio import render_portfolio
+from .project_pages import render_project
+from .register import IMPROVEMENT_DIR, build_register
 
 # PNGs are rasterised this many at a time (each batch in parallel), so progress can be told.
 PNG_BATCH = 120
@@ -57,15 +62,16 @@ def build_report(con: duckdb.DuckDBPyConnection, report_dir: str | Path, *,
     started = time.perf_counter()
     generated_at = generated_at or datetime.now().replace(microsecond=0)
     report_dir = Path(report_dir).resolve()
-    model = build_model(published if published is not None else read_published(con),
-                        as_of=generated_at.date())
+    data = published if published is not None else read_published(con)
+    model = build_model(data, as_of=generated_at.date())
+    register = build_register(data, model)  # also marks interventions on the charts
 
     report_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(report_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{report_dir.name}.tmp-", dir=report_dir.parent))
     try:
         tmp.chmod(folder_mode())  # mkdtemp makes it 0700; the report is for OUTPUT_PERMISSIONS
-        for sub in ("measures", "csus", "charts"):
+        for sub in ("measures", "csus", "charts", IMPROVEMENT_DIR):
             (tmp / sub).mkdir()
         env = environment()
         ctx = page_context(model, generated_at)
@@ -90,6 +96,11 @@ def build_report(con: duckdb.DuckDBPyConnection, report_dir: str | Path, *,
             pages += 1
         for unit in model.csus:
             _write(tmp / "csus" / f"{slug(unit.code)}.html", render_csu(env, model, unit, ctx))
+            pages += 1
+        _write(tmp / IMPROVEMENT_DIR / "index.html", render_portfolio(env, register, ctx))
+        pages += 1
+        for project in register.paged:
+            _write(tmp / project.page, render_project(env, model, register, project, ctx))
             pages += 1
         summary_rows = write_summary_csv(model.charts, tmp / "summary.csv")
 

@@ -137,6 +137,7 @@ BASE = """<!doctype html>
 <a href="{{ root }}index.html#signals">New special causes</a>
 <a href="{{ root }}index.html#csus"{% if active == 'csu' %} class="on"{% endif %}>Clinical Service Units</a>
 <a href="{{ root }}index.html#data-quality">Data quality</a>
+<a href="{{ root }}improvement/index.html"{% if active == 'improvement' %} class="on"{% endif %}>Improvement</a>
 </nav>
 </div></header>
 <main id="main" class="wrap">
