@@ -31,7 +31,9 @@ KEY = ("measure_id", "level", "unit_code", "period")
 # design), and flags. A numeric column not listed here must be null on a withheld row.
 PUBLIC_NUMBERS = {"target", "benchmark_best", "benchmark_average", "benchmark_worst", "mean",
                   "rebase_group", "n_points", "special_cause_improvement",
-                  "special_cause_concern", "survey_year", "multiplier", "default_target"}
+                  "special_cause_concern", "survey_year", "multiplier", "default_target",
+                  # how many of a chart's periods are provisional; an event's number in its chart
+                  "provisional_periods", "event_number"}
 CLASSIFICATIONS = {"point_type", "special_cause_type", "special_cause_flag", "variation_icon"}
 
 
