@@ -243,13 +243,15 @@ def contract_records(con, run_id: str, since: datetime | None,
         if status != "rejected" and quarantined:
             rules = ""
             if has_quarantine:
+                # the first row number points at an example; the value itself is row content,
+                # which check messages never carry (it stays in raw.quarantine)
                 broken = con.execute("""
                     select column_name || ' ' || rule as what, count(*) n,
-                           min(value) as example
+                           min(row_number) as first_row
                     from raw.quarantine where extract = ? and file_name = ?
                     group by 1 order by n desc limit 5""", [extract, file_name]).fetchall()
-                rules = "; ".join(f"{what} x{n} (e.g. {example!r})"
-                                  for what, n, example in broken)
+                rules = "; ".join(f"{what} x{n} (first at row {first_row})"
+                                  for what, n, first_row in broken)
             out.append(CheckRecord(
                 run_id, asset, f"rows_quarantined:{file_name}", "contract", "WARN", False,
                 f"{quarantined} of {rows_in} rows quarantined" + (f": {rules}" if rules else ""),

@@ -82,5 +82,7 @@ def test_contract_results_for_files_loaded_in_this_run(con):
         ("raw/fft_responses", "file_accepted:fft_20250701.csv", "WARN", True, 0),
         ("raw/fft_responses", "rows_quarantined:fft_20250701.csv", "WARN", False, 2),
         ("raw/incidents", "file_accepted:incidents_20250701.csv", "WARN", False, 0)]
-    assert "total_responses total_is_sum_of_answers" in recs[1].observed_value
+    assert "total_responses total_is_sum_of_answers x1 (first at row 3)" in recs[1].observed_value
+    # the offending values stay in raw.quarantine: check messages never copy row content
+    assert "'12'" not in recs[1].observed_value and "ward" not in recs[1].observed_value
     assert "missing required column" in recs[2].observed_value
