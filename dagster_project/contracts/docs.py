@@ -17,10 +17,10 @@ A test fails when a contract or the catalogue changed and the pages were not reg
 from __future__ import annotations
 
 import csv
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..generated import generator_main
 from ..settings import PROJECT_ROOT
 from . import CONTRACTS, LINEAGE_COLUMNS, Column, Contract
 from .catalogue import MEASURE_CATALOGUE
@@ -169,12 +169,7 @@ def sync_pages(*, write: bool = True) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    check_only = "--check" in argv
-    changed = sync_pages(write=not check_only)
-    for path in changed:
-        print(("out of date: " if check_only else "wrote ") + str(path))
-    return 1 if (check_only and changed) else 0
+    return generator_main(lambda write: sync_pages(write=write), argv)
 
 
 if __name__ == "__main__":

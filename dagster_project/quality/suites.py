@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 from ..contracts import CONTRACTS, LINEAGE_COLUMNS, Contract
+from ..generated import generator_main
 from ..settings import EXPECTATIONS_DIR
 
 CONTRACT = "contract"
@@ -172,12 +172,7 @@ def sync_raw_suites(directory: str | Path = EXPECTATIONS_DIR, *, write: bool = T
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    check_only = "--check" in argv
-    changed = sync_raw_suites(write=not check_only)
-    for path in changed:
-        print(("out of date: " if check_only else "wrote ") + str(path))
-    return 1 if (check_only and changed) else 0
+    return generator_main(lambda write: sync_raw_suites(write=write), argv)
 
 
 if __name__ == "__main__":
