@@ -33,7 +33,8 @@ def test_materialise_writes_report_with_metadata(tmp_path, monkeypatch):
     (event,) = result.get_asset_materialization_events()
     metadata = event.materialization.metadata
     assert metadata["path"].value == str(tmp_path / "report" / "index.html")
-    assert metadata["pages"].value == 1 + 3 + 1  # summary, 3 measures, 1 CSU
+    # summary, 3 measures, 1 CSU, the Improvement portfolio
+    assert metadata["pages"].value == 1 + 3 + 1 + 1
     assert metadata["charts"].value == 2 * 3 + 1  # both levels, and Q03's g chart
     assert metadata["seconds"].value > 0
     assert (tmp_path / "report" / "index.html").is_file()

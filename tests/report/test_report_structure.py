@@ -41,7 +41,10 @@ def test_report_writes_expected_files(report, published_frames):
     assert (root / "index.html").is_file()
     assert sorted(p.stem for p in (root / "measures").glob("*.html")) == sorted(measures)
     assert sorted(p.stem for p in (root / "csus").glob("*.html")) == sorted(csus)
-    assert report.pages == 1 + len(measures) + len(csus)
+    # the board summary, a page per measure and per CSU, the Improvement portfolio (this
+    # fixture publishes no register, so no project page)
+    assert (root / "improvement" / "index.html").is_file()
+    assert report.pages == 1 + len(measures) + len(csus) + 1
     assert not list(root.parent.glob(".report.tmp-*")), "temporary folder left behind"
 
 
@@ -228,7 +231,7 @@ def test_missing_published_schema_still_renders(tmp_path):
     result = _build(tmp_path, None)
     html = _read(result.index_path)
     assert "published.spc_summary is missing" in html
-    assert result.pages == 1
+    assert result.pages == 2  # the board summary and the (empty) Improvement portfolio
 
 
 def test_csu_with_location_history_appears_once(report):
