@@ -289,3 +289,17 @@ def test_points_and_rebase_basis_say_what_each_verdict_rests_on():
     assert eld.filter(pl.col("phase") == "baseline").get_column("period").to_list() == [
         month(i) for i in range(24)]  # the 100s six months earlier are not in the baseline
     assert eld.filter(pl.col("phase") == "post").height == 10
+
+
+def test_judgements_without_post_points_beside_others_keep_their_own_numbers():
+    # the first two judgements have no post points (no series; a future date), the third does:
+    # each keeps its own counts and means
+    out = judge_impact(series(BASE + [9.0, 10.0] * 4), pl.DataFrame([
+        intervention(unit="OTHER"), intervention(dt.date(2030, 1, 1), project="QI-2"),
+        intervention(project="QI-3")]))
+    rows = {r["project_id"] + r["unit_code"]: r for r in out.iter_rows(named=True)}
+    assert rows["QI-1OTHER"]["post_points"] == 0 and rows["QI-1OTHER"]["post_mean"] is None
+    assert rows["QI-2ELD"]["post_points"] == 0 and rows["QI-2ELD"]["baseline_points"] == 24
+    assert rows["QI-3ELD"]["post_points"] == 8
+    assert rows["QI-3ELD"]["post_mean"] == pytest.approx(9.5)
+    assert rows["QI-3ELD"]["verdict"] == "sustained_improvement"

@@ -6,6 +6,7 @@ import polars as pl
 
 from .. import _validate as v
 from .._exact import group_means
+from .._groups import GID, add_group_index
 from .baseline import baseline_limits
 from .signals import post_signals
 from .verdict import rebase_basis, rebase_proposed_from, signal_summary, verdict
@@ -69,6 +70,16 @@ def _checked_interventions(interventions: pl.DataFrame) -> pl.DataFrame:
     return interventions.with_columns(pl.col("intervention_date").cast(pl.Date))
 
 
+def post_means(post: pl.DataFrame) -> pl.DataFrame:
+    """JID, post_mean (correctly rounded, as the baseline's) and post_points per judgement."""
+    frame = add_group_index(post.select(JID, "period", "value").sort(JID, "period"), [JID])
+    means = group_means(frame, GID, {"post_mean": pl.col("value")})
+    # group_means numbers groups densely from 0; JIDs are not dense (not every judgement has
+    # post points), so carry each group's JID across
+    ids = frame.group_by(GID, maintain_order=True).agg(pl.col(JID).first())
+    return means.join(ids, on=GID).select(JID, "post_mean", post_points="post_mean_n")
+
+
 def judge_impact(series: pl.DataFrame, interventions: pl.DataFrame) -> pl.DataFrame:
     """One row per intervention, with exactly IMPACT_COLUMNS.
 
@@ -95,13 +106,12 @@ def judge_with_points(series: pl.DataFrame,
     baseline, post = split_points(points)
     limits = baseline_limits(baseline)
     signals = post_signals(post, limits)
-    post_stats = group_means(post, JID, {"post_mean": pl.col("value")}).rename(
-        {"post_mean_n": "post_points"})
+    post_stats = post_means(post)
     directions = series.group_by(SERIES_KEY).agg(pl.col("direction").first())
 
     out = (
         judged.join(limits, on=JID, how="left")
-        .join(post_stats.with_columns(pl.col(JID).cast(pl.Int64)), on=JID, how="left")
+        .join(post_stats, on=JID, how="left")
         .join(signal_summary(signals), on=JID, how="left")
         .join(directions, on=SERIES_KEY, how="left")
         .with_columns(
