@@ -107,3 +107,15 @@ def pipeline_run(tmp_path_factory, small_trust_landing):
     shutil.copytree(small_trust_landing, env.landing)
     result = run_nightly(env, raise_on_error=False)
     return env, result
+
+
+@pytest.fixture(scope="module")
+def pipeline_warehouse(pipeline_run):
+    """A read-only connection to the warehouse of the session's run (which must have passed)."""
+    import duckdb
+
+    env, result = pipeline_run
+    assert result.success
+    con = duckdb.connect(str(env.warehouse), read_only=True)
+    yield con
+    con.close()

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import dagster as dg
 import duckdb
 
+from ..spc.assets import EVENT_CHARTS
+
 from ..improvement.tables import ANNOTATIONS, IMPACT_POINTS, PROPOSALS, PUBLISHED_IMPACT, relation
 from ..spc.impact import INTERVENTION_KEY
 from .judged import JudgedTable, judged_withheld
@@ -54,6 +56,7 @@ class CellTable:
     breakdown: tuple[str, str] | None = None
     chart: str | None = None  # "points" / "summary": SPC centre-line rules apply
     drop_withheld: bool = False  # a row that exists only because of its value is left out
+    event_charts: bool = False  # holds event-chart rows: left out where a month is withheld
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ _SCORECARD_PUBLIC = ("measure_id", "measure_name", "domain", "level", "unit_code
                      # maturity (issue 14): when the period's value is complete, not the value
                      "is_provisional", "provisional_reason", "matures_on", "data_as_of")
 _SIGNAL_PUBLIC = ("measure_id", "level", "unit_code", "period", "detected_run_id",
-                  "detected_at", "is_baseline", SUPPRESSED_FLAG)
+                  "detected_at", "is_baseline", SUPPRESSED_FLAG, "chart_type", "event_number")
 _SIGNAL_VALUES = ("value", "special_cause_type", "point_type")
 
 REGISTRY: dict[str, CellTable | FlaggedTable | WideTable | PublicTable | JudgedTable] = {
@@ -108,20 +111,22 @@ REGISTRY: dict[str, CellTable | FlaggedTable | WideTable | PublicTable | JudgedT
                 "point_type"),
         public=("measure_id", "level", "unit_code", "chart_type", "period", "mean", "target",
                 "rebase_group", "short_group_warning", "improvement_direction",
-                SUPPRESSED_FLAG, "is_provisional", "provisional_reason"),
-        chart="points"),
+                SUPPRESSED_FLAG, "is_provisional", "provisional_reason", "event_number"),
+        chart="points", event_charts=True),
     "spc_summary": CellTable(
-        values=("latest_value", "lpl", "upl", "variation_icon"),
+        values=("latest_value", "lpl", "upl", "variation_icon", "last_event_date",
+                "days_since_last_event"),
         public=("measure_id", "level", "unit_code", "chart_type", "direction", "n_points",
                 "latest_period", "mean", "target", "assurance_icon", "special_cause_improvement",
                 "special_cause_concern", "short_group_warning", SUPPRESSED_FLAG,
                 "provisional_periods", "provisional_from"),
-        period="latest_period", chart="summary"),
+        period="latest_period", chart="summary", event_charts=True),
     # a signal row says a point crossed a limit or ran long: at a withheld point that bounds its
     # value, so the row is not published at all
-    "spc_signals": CellTable(values=_SIGNAL_VALUES, public=_SIGNAL_PUBLIC, drop_withheld=True),
+    "spc_signals": CellTable(values=_SIGNAL_VALUES, public=_SIGNAL_PUBLIC, drop_withheld=True,
+                             event_charts=True),
     "spc_signal_history": CellTable(values=_SIGNAL_VALUES, public=_SIGNAL_PUBLIC,
-                                    drop_withheld=True),
+                                    drop_withheld=True, event_charts=True),
     "dim_measure": PublicTable(),
     "dim_csu": PublicTable(),
     "dim_date": PublicTable(),
@@ -226,6 +231,20 @@ def _chart_groups(points_source: str) -> str:
 _CHART_KEY = ("measure_id", "level", "unit_code", "chart_type")
 
 
+def _event_chart_rule(spec: CellTable) -> str:
+    """SQL true for a row that may be published as far as event charts go. An event chart (g:
+    one point per event, at its date) lists a unit's events, so it gives away every monthly count
+    of the measure there: it is published only for a unit none of whose months (unit totals) is
+    withheld, and otherwise left out whole (points, summary, signals), never thinned, since the
+    gaps, the event numbers and the limits (from the mean gap) would give the count back."""
+    if not spec.event_charts:
+        return "true"
+    kinds = ", ".join(f"'{c}'" for c in EVENT_CHARTS)
+    return (f"not (t.chart_type in ({kinds}) and exists (select 1 from {WITHHELD_CELLS} as w "
+            "where w.measure_id = t.measure_id and w.level = t.level "
+            f"and w.unit_code = t.unit_code and w.breakdown_type = {UNIT_TOTAL}))")
+
+
 def _chart_sql(spec: CellTable, source: str, present: Sequence[str],
                points_source: str) -> str:
     on = " and ".join(f"g.{k} = t.{k}" for k in _CHART_KEY)
@@ -248,7 +267,7 @@ def _chart_sql(spec: CellTable, source: str, present: Sequence[str],
     return (f"(with groups as ({_chart_groups(points_source)}) "
             f"select {_select(present, withheld, spec.values, overrides)} "
             f"from {source} as t {_withheld_join('t', spec.period, spec.breakdown, 't.measure_id')}"
-            f" {join})")
+            f" {join} where {_event_chart_rule(spec)})")
 
 
 def _wide_sql(spec: WideTable, source: str, present: Sequence[str]) -> str:
@@ -309,6 +328,7 @@ def disclose(con: duckdb.DuckDBPyConnection, source: str, name: str,
     withheld = "(withheld.measure_id is not null)"
     where = (f" where not {withheld}" if spec.drop_withheld
              else f" where coalesce(withheld.rule, '') <> '{UNPUBLISHED_RULE}'")
+    where += f" and {_event_chart_rule(spec)}"
     return (f"(select {_select(present, withheld, spec.values)} from {source} as t "
             f"{_withheld_join('t', spec.period, spec.breakdown, 't.measure_id')}{where})")
 

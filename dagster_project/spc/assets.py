@@ -24,7 +24,13 @@ from .provisional import hold_back, judged, provisional_counts, with_provisional
 from .rebase_dates import RebaseDatesError, checked_rebase_dates
 
 CHART_KEYS = ["measure_id", "level", "unit_code"]
+# A chart: a unit's series of a measure has a chart of its periods and, for a rare-event measure,
+# a chart of the time between its events (catalogue event_chart_type) beside it.
+CHART_ID = [*CHART_KEYS, "chart_type"]
 ATTRIBUTE_CHARTS = {"p", "pp", "u", "up", "c", "g"}
+# Charts whose points are events (one a row of marts.fct_rare_event_intervals), not periods.
+EVENT_CHARTS = ("g", "t")
+ORGANISATION_LEVEL = "organisation"
 # A run chart has no limits; MDC charts such a measure as XmR once it has 12 points.
 RUN_CHART_MIN_POINTS = 12
 
@@ -36,17 +42,24 @@ POINT_COLUMNS = {
     "special_cause_flag": pl.Boolean, "point_type": pl.String,
     "improvement_direction": pl.String,
 }
+# An event chart's point also has its event's position in the unit's sequence (two events may
+# share a day); a period's point has none.
+EVENT_POINT_COLUMNS = {**POINT_COLUMNS, "event_number": pl.Int64}
 
 
-def effective_chart_type(chart_type: pl.Expr, level: pl.Expr, n_points: pl.Expr) -> pl.Expr:
-    """The chart a series actually gets. Counts and rates at organisation level are large and
-    overdispersed, so the catalogue's attribute charts apply below it and XmR at the top (the
-    catalogue says so for Q01); a run-chart measure becomes XmR at 12 points."""
+def catalogue_chart_type(level: pl.Expr) -> pl.Expr:
+    """The catalogue's chart for a series' level: `organisation_chart_type` at organisation
+    level, `chart_type` below it (the catalogue, not code, says which chart each level gets)."""
+    return (pl.when(level == ORGANISATION_LEVEL).then(pl.col("organisation_chart_type"))
+            .otherwise(pl.col("chart_type")))
+
+
+def effective_chart_type(chart_type: pl.Expr, n_points: pl.Expr) -> pl.Expr:
+    """The chart a series actually gets: the catalogue's chart for its level, except that a
+    run-chart measure becomes XmR once it has 12 points (data-driven, as MDC does)."""
     return (
         pl.when(chart_type == "run")
         .then(pl.when(n_points >= RUN_CHART_MIN_POINTS).then(pl.lit("xmr")).otherwise(pl.lit("run")))
-        .when(chart_type.is_in(["u", "up", "c", "g"]) & (level == "organisation"))
-        .then(pl.lit("xmr"))
         .otherwise(chart_type)
     )
 
@@ -129,19 +142,22 @@ def chart_scorecard(
     """Chart every series of the scorecard. Returns (points, summary), one summary row a chart.
 
     `scorecard`: measure_id, level, unit_code, period, numerator, denominator, value, target.
-    `catalogue`: measure_id, direction, chart_type, multiplier.
+    `catalogue`: measure_id, direction, chart_type, organisation_chart_type, multiplier.
     `rebase_dates`: measure_id, level, unit_code, rebase_date (a date), checked beforehand.
     A chart is keyed by the columns measure_id, level and unit_code, never by a joined string.
     """
     series = (
-        scorecard.join(catalogue.select("measure_id", "direction", "chart_type", "multiplier"),
+        scorecard.join(catalogue.select("measure_id", "direction", "chart_type",
+                                        "organisation_chart_type", "multiplier"),
                        on="measure_id", how="inner")
+        .with_columns(chart_type=catalogue_chart_type(pl.col("level")))
+        .drop("organisation_chart_type")
         .filter(pl.col("chart_type") != "none")
         .sort(*CHART_KEYS, "period")
     )
     n_points = series.group_by(CHART_KEYS).agg(n=pl.col("value").is_not_null().sum())
     series = series.join(n_points, on=CHART_KEYS, maintain_order="left").with_columns(
-        chart_type=effective_chart_type(pl.col("chart_type"), pl.col("level"), pl.col("n"))
+        chart_type=effective_chart_type(pl.col("chart_type"), pl.col("n"))
     ).filter(pl.col("n") > 0)
     targets = {
         tuple(row[:-1]): row[-1]
@@ -200,16 +216,104 @@ def chart_with_provisional(
     return points, summary
 
 
+# Fewer events is better for a rare-event count, so more days between them is (and vice versa).
+EVENT_CHART_DIRECTION = {"increase": "decrease", "decrease": "increase", "neutral": "neutral"}
+
+
+def _event_rebase(events: pl.DataFrame, rebase_dates: pl.DataFrame) -> dict | None:
+    """A rebase date starts a new part of an event chart at the first event on or after it."""
+    firsts = (
+        events.join(rebase_dates, on=CHART_KEYS, how="inner")
+        .filter(pl.col("event_date") >= pl.col("rebase_date"))
+        .group_by(*CHART_KEYS, "rebase_date").agg(pl.col("event_number").min())
+        .group_by(CHART_KEYS).agg(pl.col("event_number").unique().sort())
+    )
+    return {tuple(row[:-1]): list(row[-1]) for row in firsts.iter_rows()} or None
+
+
+def chart_event_intervals(
+    intervals: pl.DataFrame, catalogue: pl.DataFrame, rebase_dates: pl.DataFrame
+) -> pl.DataFrame:
+    """The event charts (catalogue `event_chart_type`, g: days between events) of every unit,
+    one point per event, by the engine's `attribute_chart`, labelled like every other chart.
+
+    `intervals`: measure_id, level, unit_code, event_number, event_date,
+    days_since_previous_event (marts.fct_rare_event_intervals; null for a unit's first event).
+    A point's `period` is its event's date and `event_number` its place in the sequence (two
+    events may share a day)."""
+    kinds = catalogue.filter(pl.col("event_chart_type").is_in(EVENT_CHARTS)).select(
+        "measure_id", "event_chart_type",
+        direction=pl.col("direction").replace_strict(EVENT_CHART_DIRECTION))
+    events = (intervals.join(kinds, on="measure_id", how="inner")
+              .with_columns(pl.col("event_number").cast(pl.Int64))
+              # a unit's single event has no interval yet: no chart to draw
+              .filter(pl.col("days_since_previous_event").is_not_null().any().over(CHART_KEYS))
+              .sort(*CHART_KEYS, "event_number"))
+    frames = []
+    for (chart_type,), part in events.group_by("event_chart_type", maintain_order=True):
+        chart = attribute_chart(
+            part.select(*CHART_KEYS, "event_number",
+                        pl.col("days_since_previous_event").cast(pl.Float64)),
+            chart=chart_type, value="days_since_previous_event", date="event_number",
+            facet=CHART_KEYS, rebase=_event_rebase(part, rebase_dates),
+        ).unnest("facet")
+        meta = part.select(*CHART_KEYS, pl.col("event_number").alias("date"), "event_date",
+                           "direction")
+        chart = chart.join(meta, on=[*CHART_KEYS, "date"], how="left", maintain_order="left")
+        labelled = pl.concat([
+            label_points(rows, direction[0], by=[*CHART_KEYS, "part"])
+            for direction, rows in chart.group_by("direction", maintain_order=True)
+        ]).sort(*CHART_KEYS, "date")
+        frames.append(_parts_as_rebase_groups(labelled).with_columns(
+            period=pl.col("event_date"), event_number=pl.col("date"), chart_type=pl.lit(chart_type),
+            mean=pl.col("cl"), lpl=pl.col("lcl"), upl=pl.col("ucl"),
+            target=pl.lit(None, pl.Float64)))
+    if not frames:
+        return pl.DataFrame(schema=EVENT_POINT_COLUMNS)
+    return (pl.concat([f.select(list(EVENT_POINT_COLUMNS)) for f in frames])
+            .cast(EVENT_POINT_COLUMNS))
+
+
+def days_since_last_event(event_points: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
+    """Per event chart: its last event's date and the days from it to the end of the unit's
+    latest period (the data's as-of date, not today, so a rerun gives the same figure)."""
+    as_of = (points.filter(pl.col("event_number").is_null())
+             .group_by(CHART_KEYS).agg(as_of=pl.col("period").max().dt.month_end()))
+    return (
+        event_points.group_by(CHART_ID).agg(last_event_date=pl.col("period").max())
+        .join(as_of, on=CHART_KEYS, how="left")
+        .select(*CHART_ID, "last_event_date",
+                days_since_last_event=(pl.col("as_of") - pl.col("last_event_date"))
+                .dt.total_days().cast(pl.Int64))
+    )
+
+
+def with_event_charts(
+    points: pl.DataFrame, summary: pl.DataFrame, intervals: pl.DataFrame,
+    catalogue: pl.DataFrame, rebase_dates: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The period charts' points and summary with the event charts added beside them; every
+    summary row gets `last_event_date` and `days_since_last_event` (null but on event charts)."""
+    events = chart_event_intervals(intervals, catalogue, rebase_dates)
+    points = points.with_columns(event_number=pl.lit(None, pl.Int64))  # points of periods
+    if "is_provisional" in points.columns:  # an event is complete once it is recorded
+        events = events.with_columns(is_provisional=pl.lit(False))
+    event_summary = summarise_points(events).join(
+        days_since_last_event(events, points), on=CHART_ID, how="left")
+    summary = pl.concat([summary, event_summary], how="diagonal_relaxed").with_columns(
+        pl.col("last_event_date").cast(pl.Date), pl.col("days_since_last_event").cast(pl.Int64))
+    return (pl.concat([points, events], how="diagonal_relaxed"), summary.sort(CHART_ID))
+
+
 def summarise_points(points: pl.DataFrame) -> pl.DataFrame:
     """One row per chart: the latest rebase group's limits, the icons and the signal counts."""
     latest_group = points.filter(
-        pl.col("rebase_group") == pl.col("rebase_group").max().over(CHART_KEYS)
+        pl.col("rebase_group") == pl.col("rebase_group").max().over(CHART_ID)
     )
     return (
-        latest_group.sort("period")
-        .group_by(CHART_KEYS, maintain_order=True)
+        latest_group.sort("period", maintain_order=True)  # events come in their order
+        .group_by(CHART_ID, maintain_order=True)
         .agg(
-            chart_type=pl.col("chart_type").last(),
             direction=pl.col("improvement_direction").last(),
             n_points=pl.col("value").is_not_null().sum().cast(pl.Int64),
             latest_period=pl.col("period").filter(pl.col("value").is_not_null()).last(),
@@ -231,7 +335,7 @@ def summarise_points(points: pl.DataFrame) -> pl.DataFrame:
             assurance_icon=assurance_type(pl.col("direction"), pl.col("target").is_not_null()),
         )
         .drop("latest_point_type")
-        .sort(CHART_KEYS)
+        .sort(CHART_ID)
     )
 
 
@@ -243,18 +347,26 @@ def detect_new_signals(
     With no history yet, every special cause is recorded but only each chart's latest period
     counts as news (`is_baseline` false): a first run would otherwise report years of old
     special causes as this morning's list."""
+    # A point is its chart (CHART_ID), its period and, on an event chart, its event number.
+    point = [*CHART_ID, "period", "event_number"]
+    if "event_number" not in points.columns:  # only charts of periods
+        points = points.with_columns(event_number=pl.lit(None, pl.Int64))
     flagged = points.filter(pl.col("special_cause_flag"))
-    latest = points.group_by(CHART_KEYS).agg(pl.col("period").max().alias("latest"))
+    ordered = points.sort(*CHART_ID, "period", "event_number", nulls_last=False)
+    latest = ordered.group_by(CHART_ID).agg(
+        latest=pl.struct("period", "event_number").last())
     if history.height:
         flagged = flagged.join(
-            history.select(*CHART_KEYS, "period", "special_cause_type"),
-            on=[*CHART_KEYS, "period", "special_cause_type"], how="anti",
+            history.select(*point, "special_cause_type"),
+            on=[*point, "special_cause_type"], how="anti", nulls_equal=True,
         )
     first_run = history.height == 0
-    return flagged.join(latest, on=CHART_KEYS).select(
+    return flagged.join(latest, on=CHART_ID).select(
         *CHART_KEYS, "period", "special_cause_type", "point_type", "value",
         detected_run_id=pl.lit(run_id), detected_at=pl.lit(now),
-        is_baseline=pl.lit(first_run) & (pl.col("period") != pl.col("latest")),
+        is_baseline=pl.lit(first_run)
+        & pl.struct("period", "event_number").ne_missing(pl.col("latest")),
+        chart_type=pl.col("chart_type"), event_number=pl.col("event_number"),
     )
 
 
@@ -266,8 +378,22 @@ SIGNAL_HISTORY_DDL = """
 create table if not exists spc.spc_signal_history (
     measure_id varchar, level varchar, unit_code varchar, period date,
     special_cause_type varchar, point_type varchar, value double,
-    detected_run_id varchar, detected_at timestamp, is_baseline boolean
+    detected_run_id varchar, detected_at timestamp, is_baseline boolean,
+    chart_type varchar, event_number bigint
 )
+"""
+# A history written before charts were keyed by chart type gains the columns; its rows belong
+# to the (then only) chart of periods of their measure, level and unit.
+SIGNAL_HISTORY_MIGRATION = (
+    "alter table spc.spc_signal_history add column if not exists chart_type varchar",
+    "alter table spc.spc_signal_history add column if not exists event_number bigint",
+)
+SIGNAL_HISTORY_BACKFILL = f"""
+update spc.spc_signal_history as h set chart_type = s.chart_type
+from summary_df as s
+where h.chart_type is null and s.measure_id = h.measure_id and s.level = h.level
+  and s.unit_code = h.unit_code
+  and s.chart_type not in ({", ".join(repr(c) for c in EVENT_CHARTS)})
 """
 
 
@@ -281,6 +407,7 @@ SPC_TABLES = ("spc_points", "spc_summary", "spc_signals")
             group_name="spc",
             kinds={"polars", "duckdb"},
             deps=[dg.AssetKey(["marts", "fct_scorecard_monthly"]),
+                  dg.AssetKey(["marts", "fct_rare_event_intervals"]),
                   dg.AssetKey(["marts", "dim_measure"]),
                   dg.AssetKey(["marts", "spc_rebase_dates"])],
             description=description,
@@ -303,8 +430,13 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
                    is_provisional, provisional_reason
             from marts.fct_scorecard_monthly""")
         catalogue = _read(con, """
-            select measure_id, direction, chart_type, cast(multiplier as double) multiplier
+            select measure_id, direction, chart_type, organisation_chart_type, event_chart_type,
+                   cast(multiplier as double) multiplier
             from marts.dim_measure""")
+        intervals = _read(con, """
+            select measure_id, level, unit_code, event_number, event_date,
+                   days_since_previous_event
+            from marts.fct_rare_event_intervals""")
         # As text and in file order: a bad row is reported by its line, not as a cast error.
         seed_rows = _read(con, """
             select measure_id, level, unit_code, cast(rebase_date as varchar) rebase_date
@@ -317,9 +449,14 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
             # Deterministic: a retry would read the same seed.
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
         points, summary = chart_with_provisional(scorecard, catalogue, rebase_dates)
+        points, summary = with_event_charts(points, summary, intervals, catalogue, rebase_dates)
 
         con.execute("create schema if not exists spc")
         con.execute(SIGNAL_HISTORY_DDL)
+        for statement in SIGNAL_HISTORY_MIGRATION:
+            con.execute(statement)
+        con.register("summary_df", summary.to_arrow())
+        con.execute(SIGNAL_HISTORY_BACKFILL)
         history = _read(con, "select * from spc.spc_signal_history")
         new = detect_new_signals(judged(points), history, context.run_id, datetime.now(timezone.utc)
                                  .replace(tzinfo=None))
@@ -330,17 +467,17 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
             con.register("new_df", new.to_arrow())
             con.execute("create or replace table spc.spc_points as select * from points_df")
             con.execute("create or replace table spc.spc_summary as select * from summary_df")
-            con.execute("insert into spc.spc_signal_history select * from new_df")
+            con.execute("insert into spc.spc_signal_history by name select * from new_df")
             # The morning list: the special causes from the latest run that found any.
             con.execute("""
                 create or replace table spc.spc_signals as
-                select measure_id, level, unit_code, period, special_cause_type, point_type,
-                       value, detected_run_id, detected_at
+                select measure_id, level, unit_code, chart_type, period, event_number,
+                       special_cause_type, point_type, value, detected_run_id, detected_at
                 from spc.spc_signal_history
                 where not is_baseline and detected_run_id = (
                     select detected_run_id from spc.spc_signal_history where not is_baseline
                     order by detected_at desc, detected_run_id desc limit 1)
-                order by measure_id, level, unit_code, period""")
+                order by measure_id, level, unit_code, chart_type, period, event_number""")
             con.execute("commit")
         except Exception:
             con.execute("rollback")

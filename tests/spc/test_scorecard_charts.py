@@ -27,6 +27,7 @@ CATALOGUE = pl.DataFrame({
     "measure_id": ["X01", "P01", "R01", "N01"],
     "direction": ["decrease", "increase", "increase", "increase"],
     "chart_type": ["xmr", "p", "run", "none"],
+    "organisation_chart_type": ["xmr", "p", "run", "none"],
     "multiplier": [1.0, 1.0, 1.0, 1.0],
 })
 NO_REBASE = pl.DataFrame(schema={"measure_id": pl.String, "level": pl.String,
@@ -119,7 +120,8 @@ def test_unit_code_containing_the_key_separator_survives_intact():
 
 ATTRIBUTE_CATALOGUE = pl.DataFrame({
     "measure_id": ["C05", "R01"], "direction": ["decrease", "increase"],
-    "chart_type": ["c", "run"], "multiplier": [1.0, 1.0]})
+    "chart_type": ["c", "run"], "organisation_chart_type": ["c", "run"],
+    "multiplier": [1.0, 1.0]})
 
 
 def test_rebase_date_splits_a_csu_attribute_chart_into_parts():
