@@ -13,6 +13,7 @@
 --                  before;
 --   audited      - the catalogue's source_audited.
 -- overall_rating is the worst of the five the pipeline measures; the audit is shown beside it.
+-- depends_on: {{ source('quality', 'check_results') }}
 {%- set check_results = adapter.get_relation(database=target.database, schema='quality',
                                              identifier='check_results') if execute else none %}
 with as_of as (
