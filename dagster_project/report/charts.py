@@ -27,6 +27,8 @@ from .formatting import (
 from .markers import MARKER, Marker, draw_markers, marker_slots
 
 GREY = "#a6a6a6"
+PROVISIONAL = "#425563"  # the ring of a provisional (hollow) point
+PROVISIONAL_LABEL = "Provisional (not yet complete, not judged)"
 LINE = "#7f7f7f"
 MEAN = "#3b3b3b"
 BLUE = "#00b0f0"
@@ -45,6 +47,12 @@ POINT_COLOURS = {
     "special_cause_concern": ORANGE,
     "special_cause_neutral_high": PURPLE,
     "special_cause_neutral_low": PURPLE,
+}
+# why a period is provisional (marts.fct_scorecard_monthly.provisional_reason), in words
+PROVISIONAL_REASONS = {
+    "maturing": "still maturing: values still to close or arrive",
+    "period_incomplete": "the period is not over in the data",
+    "not_delivered": "no data delivered for it yet",
 }
 POINT_WORDS = {
     "special_cause_improvement": "improvement",
@@ -312,6 +320,13 @@ def spc_chart(
         kind = str(p.get("point_type") or "common_cause")
         colour = POINT_COLOURS.get(kind, GREY)
         r = r_common if colour == GREY else r_special
+        if p.get("is_provisional"):  # not yet complete: hollow, and judged by no rule
+            out.append(f'<circle class="pt provisional" cx="{_f(x(i))}" cy="{_f(y(v))}" '
+                       f'r="{r_special}" fill="#ffffff" stroke="{PROVISIONAL}" '
+                       f'stroke-width="1.6"><title>'
+                       f'{escape(point_tooltip(p, unit, frequency, no_spc_reason))}</title>'
+                       f'</circle>')
+            continue
         out.append(f'<circle class="pt {escape(kind)}" cx="{_f(x(i))}" cy="{_f(y(v))}" r="{r}" '
                    f'fill="{colour}" stroke="transparent" stroke-width="7">'
                    f'<title>{escape(point_tooltip(p, unit, frequency, no_spc_reason))}</title>'
@@ -368,6 +383,8 @@ def _legend(pts, targets, trial, groups, x0: float, y0: float, fs: int,
         items.append(("line:" + MEAN + ":2 2", "Rebase"))
     if has_withheld:
         items.append(("box:" + LINE, "Withheld (small numbers)"))
+    if any(p.get("is_provisional") for p in pts):
+        items.append(("ring:" + PROVISIONAL, PROVISIONAL_LABEL))
     if has_markers:
         items.append(("line:" + MARKER + ":", "Intervention"))
     out = ['<g class="legend">']
@@ -377,6 +394,10 @@ def _legend(pts, targets, trial, groups, x0: float, y0: float, fs: int,
         if kind == "dot":
             out.append(f'<circle cx="{_f(xx + 5)}" cy="{_f(y0 - fs * 0.35)}" r="4" '
                        f'fill="{colour}"/>')
+            xx += 13
+        elif kind == "ring":
+            out.append(f'<circle cx="{_f(xx + 5)}" cy="{_f(y0 - fs * 0.35)}" r="4" '
+                       f'fill="#ffffff" stroke="{colour}" stroke-width="1.6"/>')
             xx += 13
         elif kind == "box":
             out.append(f'<rect x="{_f(xx + 1)}" y="{_f(y0 - fs * 0.35 - 4)}" width="8" '
@@ -401,6 +422,9 @@ def point_tooltip(p: Mapping[str, object], unit: str | None, frequency: str | No
     value = format_value(p.get("value"), unit)
     if no_spc_reason:
         text = f"{period}: {value}"
+    elif p.get("is_provisional"):
+        reason = PROVISIONAL_REASONS.get(str(p.get("provisional_reason")), "not yet complete")
+        text = f"{period}: {value} – provisional ({reason}), not judged"
     else:
         rule = format_rule(p.get("special_cause_type"))
         word = POINT_WORDS.get(str(p.get("point_type")))
@@ -458,6 +482,10 @@ def describe_chart(pts: Sequence[Mapping[str, object]], *, unit: str | None,
         parts.append(f"Target {format_value(target, unit)}.")
     if held:
         parts.append(held)
+    n_provisional = sum(1 for p in pts if p.get("is_provisional"))
+    if n_provisional:
+        parts.append(f"{n_provisional} provisional point{'s' if n_provisional != 1 else ''} "
+                     "(not yet complete) drawn hollow and not judged by the rules.")
     return " ".join(parts)
 
 
@@ -514,7 +542,10 @@ def sparkline(points: Sequence[Mapping[str, object]], *, unit: str | None,
         if v is None:
             continue
         colour = POINT_COLOURS.get(str(p.get("point_type") or "common_cause"), GREY)
-        if i == last_i:
+        if p.get("is_provisional"):
+            out.append(f'<circle cx="{_f(x(i))}" cy="{_f(y(v))}" r="2.4" fill="#ffffff" '
+                       f'stroke="{PROVISIONAL}" stroke-width="1"/>')
+        elif i == last_i:
             out.append(f'<circle cx="{_f(x(i))}" cy="{_f(y(v))}" r="2.8" fill="{colour}" '
                        f'stroke="#fff" stroke-width="0.8"/>')
         elif colour != GREY:

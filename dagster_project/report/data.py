@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
+from .quality_mark import QUALITY_COLUMNS, QUALITY_TABLE, read_staleness
+
 from .register_tables import REPORT_TABLES
 
 SCHEMA = "published"
@@ -20,12 +22,14 @@ TABLES: dict[str, tuple[str, ...]] = {
         "measure_id", "level", "unit_code", "chart_type", "period", "value", "mean", "lpl",
         "upl", "target", "rebase_group", "short_group_warning", "special_cause_type",
         "special_cause_flag", "point_type", "improvement_direction", "is_suppressed",
+        "is_provisional", "provisional_reason",
     ),
     "spc_summary": (
         "measure_id", "level", "unit_code", "chart_type", "direction", "n_points",
         "latest_period", "latest_value", "mean", "lpl", "upl", "target", "variation_icon",
         "assurance_icon", "special_cause_improvement", "special_cause_concern",
         "short_group_warning", "is_suppressed",
+        "provisional_periods", "provisional_from",
     ),
     "spc_signals": (
         "measure_id", "level", "unit_code", "period", "special_cause_type", "point_type",
@@ -39,6 +43,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "scorecard_monthly": (
         "measure_id", "level", "unit_code", "period", "numerator", "denominator", "value",
         "target", "direction", "chart_type", "domain", "null_reason", "is_suppressed",
+        "is_provisional", "provisional_reason",
     ),
     "check_summary": (
         "asset_key", "status", "checks", "checks_failed", "blocking_failed", "last_checked_at",
@@ -50,6 +55,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     # the improvement register: projects, PDSA log, spread, walks, events, verdicts, markers
     **REPORT_TABLES,
+    QUALITY_TABLE: QUALITY_COLUMNS,  # a data-quality mark per measure and night
 }
 
 ORGANISATION = "organisation"
@@ -98,6 +104,7 @@ def read_published(con: duckdb.DuckDBPyConnection) -> PublishedData:
                 frame = frame.with_columns(pl.lit(None).alias(c) for c in missing)
         tables[table] = frame
     tables["dim_csu"] = _distinct_csus(tables["dim_csu"])
+    tables["staleness"] = read_staleness(con, SCHEMA)  # scorecard_latest, one row a measure
     return PublishedData(tables=tables, notes=notes)
 
 

@@ -14,6 +14,7 @@ from datetime import date
 import polars as pl
 
 from .data import CSU, ORGANISATION, PublishedData
+from .quality_mark import QUALITY_TABLE, latest_marks
 from .markers import Marker
 from .formatting import (
     DOMAIN_LABELS,
@@ -42,6 +43,8 @@ class Measure:
     frequency: str
     description: str
     suppression: str = ""
+    quality: dict | None = None  # the latest data-quality mark (published.measure_data_quality)
+    staleness: dict | None = None  # the organisation's is_stale / age_days
 
     @property
     def withheld_reason(self) -> str:
@@ -197,6 +200,9 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
         measures[mid] = Measure(mid, mid, "other", "", "neutral", None, "", "monthly", "")
     ordered = sorted(measures.values(),
                      key=lambda m: (DOMAIN_ORDER.get(m.domain, 99), m.domain, m.measure_id))
+    marks = latest_marks(data.tables.get(QUALITY_TABLE, pl.DataFrame()))
+    for m in ordered:
+        m.quality = marks.get(m.measure_id)
 
     # units: the organisation and every CSU in the dimension or the data
     names = {r["csu_code"]: r["csu_name"] or r["csu_code"] for r in _rows(data["dim_csu"])}
@@ -210,6 +216,12 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
             (org_codes if level == ORGANISATION else csu_codes).add(code)
     org_code = sorted(org_codes)[0] if org_codes else None
     organisation = Unit(org_code, f"Organisation ({org_code})", ORGANISATION) if org_code else None
+    staleness = data.tables.get("staleness")
+    if org_code and staleness is not None and not staleness.is_empty():
+        stale = {r["measure_id"]: r for r in staleness.filter(
+            (pl.col("level") == ORGANISATION) & (pl.col("unit_code") == org_code)).to_dicts()}
+        for m in ordered:
+            m.staleness = stale.get(m.measure_id)
     csus = sorted((Unit(c, names.get(c, c), CSU) for c in csu_codes),
                   key=lambda u: (u.name.lower(), u.code))
     units = {(CSU, u.code): u for u in csus}

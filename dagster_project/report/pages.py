@@ -24,6 +24,7 @@ from .formatting import (
 )
 from .icons import VARIATION_SHORT, assurance_icon, variation_icon
 from .model import Chart, Measure, ReportModel, Unit
+from .quality_mark import evidence_rows, mark_svg, stale_note
 
 STALE_AFTER_DAYS = 35
 
@@ -130,13 +131,15 @@ def summary_row(model: ReportModel, m: Measure) -> dict:
     chart = model.chart_for(m.measure_id, ORGANISATION,
                             model.organisation.code) if model.organisation else None
     if chart is None:
-        return {"measure": m, "period": MISSING, "latest": MISSING, "target": MISSING,
+        return {**_maturity(m, None),
+                "measure": m, "period": MISSING, "latest": MISSING, "target": MISSING,
                 "mean": MISSING, "lpl": MISSING, "upl": MISSING, "variation": None,
                 "assurance": None, "variation_svg": Markup(variation_icon(None, 34)),
                 "assurance_svg": Markup(assurance_icon(None, 34)), "sparkline": "",
                 "note": "No organisation-level data published"}
     spc = not chart.no_spc_reason
     return {
+        **_maturity(m, chart),
         "measure": m,
         "period": format_period(chart.summary.get("latest_period"), m.frequency),
         "latest": chart.fmt("latest_value"), "target": chart.fmt("target"),
@@ -154,6 +157,22 @@ def summary_row(model: ReportModel, m: Measure) -> dict:
             "Trial limits: fewer than 13 points" if chart.summary.get("short_group_warning")
             else ""),
     }
+
+
+def provisional_note(chart: Chart | None, frequency: str | None) -> str:
+    """'Jun 2025 onwards provisional: not yet complete, not judged' or ''."""
+    n = (chart.summary.get("provisional_periods") or 0) if chart else 0
+    if not n:
+        return ""
+    start = format_period(chart.summary.get("provisional_from"), frequency)  # type: ignore[union-attr]
+    return (f"{start}{' onwards' if n > 1 else ''} provisional: not yet complete, "
+            "drawn hollow, not judged")
+
+
+def _maturity(m: Measure, chart: Chart | None) -> dict:
+    """The measure's data-quality mark, staleness and provisional note for a summary row."""
+    return {"dq_mark": Markup(mark_svg(m.quality)), "stale": stale_note(m.staleness),
+            "provisional": provisional_note(chart, m.frequency)}
 
 
 def _signal_row(s: dict) -> dict:
@@ -220,6 +239,7 @@ def render_index(env: Environment, model: ReportModel, ctx: PageContext) -> str:
         "checks_failing": sum(1 for c in checks if c["status_class"] != "pass"),
     }
     content = env.get_template("index").render(
+        dq_rows=[r for r in rows if r["measure"].quality or r["stale"]],
         n_measures=len(model.measures), domains=domains, tiles=tiles, notes=model.notes,
         signals=signals, org_signals=[s for s in signals if s["level"] == ORGANISATION],
         csu_signals=csu_signals,
@@ -251,6 +271,8 @@ def render_measure(env: Environment, model: ReportModel, m: Measure, ctx: PageCo
                      "latest": org.fmt("latest_value"), "target": org.fmt("target"),
                      "mean": org.fmt("mean"), "lpl": org.fmt("lpl"), "upl": org.fmt("upl")}
     content = env.get_template("measure").render(
+        **_maturity(m, org), dq_rows=evidence_rows(m.quality),
+        dq_assessed=format_datetime((m.quality or {}).get("assessed_on")),
         m=m, facts=_facts(m), org=org, org_stats=org_stats, extras=extras, cards=cards,
         org_icons=_icons(org, 40),
         org_svg=Markup(chart_svg(org, "page")) if org is not None else "")

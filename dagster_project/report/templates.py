@@ -77,6 +77,7 @@ border:1px solid}
 .st-pass{color:#00703c;border-color:#00703c;background:#e6f4ec}
 .st-warn{color:#8a5300;border-color:#b26a00;background:#fff4e0}
 .st-fail{color:#b10e1e;border-color:#b10e1e;background:#fdecee}
+.dq svg{vertical-align:middle}
 .key{display:flex;flex-wrap:wrap;gap:8px 22px;align-items:center;font-size:13px;
 color:var(--muted)}
 .key span{display:inline-flex;align-items:center;gap:6px}
@@ -216,7 +217,7 @@ icons of each statistical process control chart.</p>
 <thead><tr><th scope="col">Measure</th><th scope="col" class="num">Period</th><th scope="col" class="num">Latest</th><th scope="col" class="num">Target</th><th scope="col" class="num">Mean</th><th scope="col" class="num">Lower limit</th><th scope="col" class="num">Upper limit</th><th scope="col" class="icon">Variation</th><th scope="col" class="icon">Assurance</th><th scope="col">Trend</th></tr></thead>
 <tbody>
 {% for r in rows %}<tr id="m-{{ r.measure.measure_id }}" data-measure="{{ r.measure.measure_id }}" data-variation="{{ r.variation or '' }}" data-assurance="{{ r.assurance or '' }}">
-<td class="mname"><div class="mn"><span class="id">{{ r.measure.measure_id }}</span><span><a href="{{ r.measure.page }}">{{ r.measure.name }}</a>{% if r.note %}<span class="small muted note-line">{{ r.note }}</span>{% endif %}</span></div></td>
+<td class="mname"><div class="mn"><span class="id">{{ r.measure.measure_id }}</span><span><a href="{{ r.measure.page }}">{{ r.measure.name }}</a> <span class="dq">{{ r.dq_mark }}</span>{% if r.stale %} <span class="st st-fail">{{ r.stale }}</span>{% endif %}{% if r.note %}<span class="small muted note-line">{{ r.note }}</span>{% endif %}{% if r.provisional %}<span class="small muted note-line">{{ r.provisional }}</span>{% endif %}</span></div></td>
 <td class="num">{{ r.period }}</td><td class="num latest">{{ r.latest }}</td><td class="num">{{ r.target }}</td>
 <td class="num">{{ r.mean }}</td><td class="num">{{ r.lpl }}</td><td class="num">{{ r.upl }}</td>
 <td class="icon">{{ r.variation_svg }}</td><td class="icon">{{ r.assurance_svg }}</td>
@@ -275,6 +276,14 @@ icons of each statistical process control chart.</p>
 {% else %}<p class="none panel">None: no extract loads published.</p>{% endif %}
 </div>
 </div>
+<h3>Measures: data-quality marks and staleness</h3>
+{% if dq_rows %}
+<div class="tablewrap"><table class="measure-quality">
+<thead><tr><th scope="col">Measure</th><th scope="col">Mark</th><th scope="col">Timeliness</th><th scope="col">Validity</th></tr></thead>
+<tbody>{% for r in dq_rows %}<tr data-measure="{{ r.measure.measure_id }}"><td><a href="{{ r.measure.page }}#data-quality">{{ r.measure.measure_id }} {{ r.measure.name }}</a></td><td>{{ r.dq_mark }}</td>
+<td>{% if r.stale %}<span class="st st-fail">{{ r.stale }}</span>{% else %}{{ r.measure.quality.timeliness_evidence if r.measure.quality else '' }}{% endif %}</td><td class="small">{{ r.measure.quality.validity_evidence if r.measure.quality else '' }}</td></tr>
+{% endfor %}</tbody></table></div>
+{% else %}<p class="none panel">None: no data-quality marks published.</p>{% endif %}
 </section>
 """
 
@@ -301,6 +310,17 @@ MEASURE = ICON_KEY + """
 <p class="small muted">Download: <a href="../charts/{{ extra.stem }}.svg">SVG</a> · <a href="../charts/{{ extra.stem }}.png">PNG</a></p>{% endfor %}
 </section>
 {% else %}<p class="none panel">None: no organisation-level chart published for this measure.</p>{% endif %}
+<section class="panel" id="data-quality">
+<h2 style="margin:0 0 8px">Data quality {{ dq_mark }}</h2>
+{% if stale %}<p><span class="st st-fail">{{ stale }}</span></p>{% endif %}
+{% if provisional %}<p class="small muted">{{ provisional }}.</p>{% endif %}
+{% if dq_rows %}<p class="small muted">Assessed {{ dq_assessed }}, from what the pipeline knows about this measure's data.</p>
+<div class="tablewrap"><table class="dq-evidence">
+<thead><tr><th scope="col">Dimension</th><th scope="col">Rating</th><th scope="col">Evidence</th></tr></thead>
+<tbody>{% for d in dq_rows %}<tr><td>{{ d.dimension }}</td><td><span class="st st-{{ 'pass' if d.rating == 'pass' else 'fail' if d.rating == 'fail' else 'warn' }}">{{ d.rating }}</span></td><td>{{ d.evidence }}</td></tr>
+{% endfor %}</tbody></table></div>
+{% else %}<p class="none">None: no data-quality mark published for this measure.</p>{% endif %}
+</section>
 <h2 id="csus">By Clinical Service Unit</h2>
 {% if cards %}
 <div class="grid">
