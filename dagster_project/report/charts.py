@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from html import escape
 
+from ..spc.assets import EVENT_CHARTS
 from .formatting import (
     format_axis,
     format_period,
@@ -133,6 +134,30 @@ def _group_runs(series: Sequence[float | None], groups: Sequence[object]) -> lis
     return runs
 
 
+# Values a measure cannot take: a chart draws its limits inside the natural range (a count, a
+# rate or the days between events is never negative, a proportion lies in 0-1); the tables keep
+# the exact limits. A percent charted by XmR may be a ratio that leaves 0-1 (C01), so only the
+# proportion charts (p, p') bound it.
+NON_NEGATIVE_UNITS = ("count", "rate", "hours")
+PROPORTION_CHARTS = ("p", "pp")
+
+
+def natural_range(unit: str | None, chart_type: str | None) -> tuple[float | None, float | None]:
+    """(lowest, highest) value the chart's statistic can take; None where unbounded."""
+    if chart_type in PROPORTION_CHARTS:
+        return 0.0, 1.0
+    if chart_type in EVENT_CHARTS or unit in NON_NEGATIVE_UNITS:
+        return 0.0, None
+    return None, None
+
+
+def _clipped(series: list[float | None], low: float | None, high: float | None
+             ) -> list[float | None]:
+    low = -math.inf if low is None else low
+    high = math.inf if high is None else high
+    return [None if v is None else min(max(v, low), high) for v in series]
+
+
 def spc_chart(
     points: Sequence[Mapping[str, object]],
     *,
@@ -149,6 +174,7 @@ def spc_chart(
     extra_description: str = "",
     no_spc_reason: str | None = None,
     withheld_reason: str = "withheld",
+    natural_range: tuple[float | None, float | None] = (None, None),
     markers: Sequence[Marker] = (),
 ) -> str:
     """An SPC (or, with `no_spc_reason`, a plain run of values) chart as an SVG string.
@@ -164,8 +190,9 @@ def spc_chart(
     fs = 9 if compact else 11
     values = [_num(p.get("value")) for p in pts]
     means = [_num(p.get("mean")) for p in pts]
-    lpls = [_num(p.get("lpl")) for p in pts]
-    upls = [_num(p.get("upl")) for p in pts]
+    # limits drawn inside the measure's natural range (never an LCL of -0.9 events)
+    lpls = _clipped([_num(p.get("lpl")) for p in pts], *natural_range)
+    upls = _clipped([_num(p.get("upl")) for p in pts], *natural_range)
     targets = [_num(p.get("target")) for p in pts]
     groups = [p.get("rebase_group") for p in pts]
     # trial limits: a short group (fewer than 13 points) that has limits at all

@@ -22,13 +22,13 @@ TABLES: dict[str, tuple[str, ...]] = {
         "measure_id", "level", "unit_code", "chart_type", "period", "value", "mean", "lpl",
         "upl", "target", "rebase_group", "short_group_warning", "special_cause_type",
         "special_cause_flag", "point_type", "improvement_direction", "is_suppressed",
-        "is_provisional", "provisional_reason",
+        "event_number", "is_provisional", "provisional_reason",
     ),
     "spc_summary": (
         "measure_id", "level", "unit_code", "chart_type", "direction", "n_points",
         "latest_period", "latest_value", "mean", "lpl", "upl", "target", "variation_icon",
         "assurance_icon", "special_cause_improvement", "special_cause_concern",
-        "short_group_warning", "is_suppressed",
+        "short_group_warning", "is_suppressed", "last_event_date", "days_since_last_event",
         "provisional_periods", "provisional_from",
     ),
     "spc_signals": (

@@ -62,7 +62,7 @@ SUMMARY_COLUMNS = (
     "direction", "n_points", "latest_period", "latest_value", "latest_value_display", "target",
     "target_display", "mean", "lpl", "upl", "variation_icon", "assurance_icon",
     "special_cause_improvement", "special_cause_concern", "short_group_warning",
-    "is_suppressed",
+    "is_suppressed", "last_event_date", "days_since_last_event",
 )
 
 
@@ -107,6 +107,8 @@ def write_summary_csv(charts: Sequence[Chart], path: Path) -> int:
                 "special_cause_concern": s.get("special_cause_concern"),
                 "short_group_warning": s.get("short_group_warning"),
                 "is_suppressed": bool(s.get("is_suppressed")),
+                "last_event_date": s.get("last_event_date"),
+                "days_since_last_event": s.get("days_since_last_event"),
             }
             writer.writerow([_csv_value(record[k]) for k in SUMMARY_COLUMNS])
             rows += 1

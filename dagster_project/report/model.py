@@ -13,6 +13,7 @@ from datetime import date
 
 import polars as pl
 
+from ..spc.assets import EVENT_CHARTS
 from .data import CSU, ORGANISATION, PublishedData
 from .quality_mark import QUALITY_TABLE, latest_marks
 from .markers import Marker
@@ -135,6 +136,12 @@ class ReportModel:
     def chart_for(self, measure_id: str, level: str, unit_code: str) -> Chart | None:
         return self._primary.get((measure_id, level, unit_code))
 
+    def event_chart_for(self, measure_id: str, level: str, unit_code: str) -> Chart | None:
+        """The chart of the time between a rare-event measure's events (g), if published."""
+        return next((c for c in self.charts if c.chart_type in EVENT_CHARTS
+                     and (c.measure.measure_id, c.level, c.unit.code)
+                     == (measure_id, level, unit_code)), None)
+
     def charts_for_measure(self, measure_id: str) -> list[Chart]:
         return [c for c in self.charts if c.measure.measure_id == measure_id]
 
@@ -163,6 +170,11 @@ def _clean(value: object) -> object:
 
 def _rows(frame: pl.DataFrame) -> list[dict]:
     return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dicts()]
+
+
+def _point_order(points: pl.DataFrame) -> list[str]:
+    """Points by period, and two events of one day by their number."""
+    return [c for c in ("period", "event_number") if c in points.columns]
 
 
 def _text(value: object, default: str = "") -> str:
@@ -231,7 +243,7 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
     # SPC charts: one per summary row, with its points
     point_groups: dict[ChartKey, list[dict]] = {}
     if not points.is_empty():
-        for key, frame in points.sort("period").partition_by(
+        for key, frame in points.sort(_point_order(points), nulls_last=False).partition_by(
                 ["measure_id", "level", "unit_code", "chart_type"], as_dict=True).items():
             point_groups[tuple(_text(k) for k in key)] = _rows(frame)  # type: ignore[index]
     summary_rows: dict[ChartKey, dict] = {}
@@ -254,7 +266,9 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
         by_unit.setdefault(key[:3], []).append(key)
     for (mid, level, code), keys in by_unit.items():
         measure = measures[mid]
-        keys.sort(key=lambda k: (k[3] != measure.chart_type, k[3]))
+        # the period chart first (the catalogue's chart type if present); an event chart (g)
+        # is never a unit's primary chart: it sits beside the monthly count
+        keys.sort(key=lambda k: (k[3] in EVENT_CHARTS, k[3] != measure.chart_type, k[3]))
         unit = units.get((level, code)) or Unit(code, code, level)
         for i, key in enumerate(keys):
             charts.append(Chart(measure, level, unit, key[3], point_groups.get(key, []),

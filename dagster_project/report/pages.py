@@ -9,7 +9,7 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
 from . import templates
-from .charts import spc_chart, sparkline
+from .charts import natural_range, spc_chart, sparkline
 from .data import ORGANISATION
 from .formatting import (
     DIRECTION_LABELS,
@@ -21,6 +21,7 @@ from .formatting import (
     format_value,
     frequency_label,
     is_number,
+    to_date,
 )
 from .icons import VARIATION_SHORT, assurance_icon, variation_icon
 from .model import Chart, Measure, ReportModel, Unit
@@ -68,6 +69,7 @@ def chart_svg(chart: Chart, size: str) -> str:
     common = dict(unit=m.unit, frequency=m.frequency, no_spc_reason=chart.no_spc_reason,
                   withheld_reason=m.withheld_reason,
                   alt_title=f"{chart_title(chart)}: {chart.unit.name}",
+                  natural_range=natural_range(m.unit, chart.chart_type),
                   extra_description=_icon_text(chart), markers=chart.markers)
     if size == "file":
         return spc_chart(chart.points, chart_id=chart.chart_id, title=chart_title(chart),
@@ -127,12 +129,25 @@ def _facts(m: Measure) -> str:
     return " · ".join(parts)
 
 
+def days_since_last_event(chart: Chart | None) -> str:
+    """A rare-event measure's 'days since the last event', from its published event chart."""
+    days = chart.summary.get("days_since_last_event") if chart is not None else None
+    if not is_number(days):
+        return ""
+    last = to_date(chart.summary.get("last_event_date"))
+    when = f" ({last.day} {last:%b %Y})" if last else ""
+    return f"{int(days)} day{'s' if days != 1 else ''} since the last event{when}"
+
+
 def summary_row(model: ReportModel, m: Measure) -> dict:
     chart = model.chart_for(m.measure_id, ORGANISATION,
                             model.organisation.code) if model.organisation else None
+    events = model.event_chart_for(m.measure_id, ORGANISATION,
+                                   model.organisation.code) if model.organisation else None
     if chart is None:
         return {**_maturity(m, None),
                 "measure": m, "period": MISSING, "latest": MISSING, "target": MISSING,
+                "days_since": days_since_last_event(events),
                 "mean": MISSING, "lpl": MISSING, "upl": MISSING, "variation": None,
                 "assurance": None, "variation_svg": Markup(variation_icon(None, 34)),
                 "assurance_svg": Markup(assurance_icon(None, 34)), "sparkline": "",
@@ -141,6 +156,7 @@ def summary_row(model: ReportModel, m: Measure) -> dict:
     return {
         **_maturity(m, chart),
         "measure": m,
+        "days_since": days_since_last_event(events),
         "period": format_period(chart.summary.get("latest_period"), m.frequency),
         "latest": chart.fmt("latest_value"), "target": chart.fmt("target"),
         "mean": chart.fmt("mean") if spc else MISSING,
