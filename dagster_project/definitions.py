@@ -34,6 +34,7 @@ def build_definitions() -> dg.Definitions:
     for var, value in TELEMETRY_OFF.items():
         os.environ.setdefault(var, value)
     apply_output_permissions()  # owner/group only, for everything this process and dbt write
+    from .improvement.assets import impact_verdicts
     from .ingest.assets import ingest_assets
     from .jobs import nightly_job
     from .publish.assets import publish_assets
@@ -42,11 +43,12 @@ def build_definitions() -> dg.Definitions:
     from .schedules import nightly_schedule
     from .sensors import landing_folder_sensor
     from .spc.assets import spc_tables
-    from .transform.assets import build_dbt_assets
+    from .transform.assets import build_dbt_selections
     from .transform.resource import ProjectDbtCliResource
 
     return dg.Definitions(
-        assets=[*ingest_assets, build_dbt_assets(), spc_tables, *publish_assets, *report_assets],
+        assets=[*ingest_assets, *build_dbt_selections(), impact_verdicts, spc_tables,
+                *publish_assets, *report_assets],
         asset_checks=[*quality_checks],
         jobs=[nightly_job()],
         schedules=[nightly_schedule()],

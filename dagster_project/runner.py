@@ -101,7 +101,9 @@ def _execute(full_refresh: bool, synthetic: bool, extracts: list[str] | None,
 
     defs = build_definitions()
     job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
-    run_config = {"ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}}}
+    from .transform.assets import DBT_OPS
+
+    run_config = {"ops": {op: {"config": {"full_refresh": full_refresh}} for op in DBT_OPS}}
     console = sys.stdout
     if not verbose:
         # One line per finished step instead of Dagster's console logger at DEBUG.

@@ -148,7 +148,24 @@ def with_progress(events, context: dg.AssetExecutionContext):
         yield event
 
 
-def build_dbt_assets() -> dg.AssetsDefinition:
+# dbt runs in two selections: the models computed from the improvement register's impact
+# verdicts (everything that reads the dbt source `improvement_verdicts`, M11 and the scorecard
+# after it) run after the Dagster step that writes the verdicts (dagster_project/improvement),
+# which reads models of the first selection. One selection would be a cycle.
+DBT_OP = "dbt_models"
+AFTER_VERDICTS_OP = "dbt_models_after_verdicts"
+AFTER_VERDICTS = "source:improvement_verdicts+"
+DBT_OPS = (DBT_OP, AFTER_VERDICTS_OP)
+
+
+def build_dbt_selections() -> list[dg.AssetsDefinition]:
+    """The dbt project as the nightly job runs it: before the verdicts, and after them."""
+    return [build_dbt_assets(exclude=AFTER_VERDICTS),
+            build_dbt_assets(AFTER_VERDICTS_OP, select=AFTER_VERDICTS)]
+
+
+def build_dbt_assets(name: str = DBT_OP, select: str = "fqn:*",
+                     exclude: str | None = None) -> dg.AssetsDefinition:
     project = dbt_project()
     if not project.manifest_path.exists():
         raise FileNotFoundError(
@@ -162,6 +179,9 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         dagster_dbt_translator=ProjectDbtTranslator(),
         pool=DUCKDB_WRITER_POOL,
         retry_policy=TRANSIENT_RETRY_POLICY,
+        name=name,
+        select=select,
+        exclude=exclude,
     )
     def dbt_models(
         context: dg.AssetExecutionContext,

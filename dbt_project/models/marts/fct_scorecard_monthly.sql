@@ -17,6 +17,14 @@ measure_values as (
 
     select * from {{ ref('int_measure_values_unioned') }}
 
+    union all
+
+    -- measures computed from the impact verdicts, which read the scorecard before them
+    select
+        measure_id, level, unit_code, period, numerator, denominator, responses, target,
+        null_reason, 'int_measure_values_qi_outcomes' as source_model
+    from {{ ref('int_measure_values_qi_outcomes') }}
+
 ),
 
 catalogue as (
