@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from publish_fixtures import build_disclosure_policy, build_marts
 
-from dagster_project.publish.disclosure import DisclosureError, disclose, disclose_all
+from dagster_project.publish.disclosure import REGISTRY, DisclosureError, disclose, disclose_all
 
 JUNE = date(2025, 6, 1)
 C1_JUNE = ("Q02", "csu", "C1", JUNE)
@@ -96,9 +96,11 @@ def test_a_centre_line_resting_only_on_withheld_points_is_withheld(con):
 
 
 def test_signals_and_the_wide_latest_table_withhold_the_cell(con):
-    con.execute("""create or replace table spc.spc_signals as
+    # signals carry their chart type where the SPC step publishes one (event charts)
+    chart_type = ", chart_type" if "chart_type" in REGISTRY["spc_signals"].public else ""
+    con.execute(f"""create or replace table spc.spc_signals as
         select measure_id, level, unit_code, period, special_cause_type, point_type, value,
-               'r1' as detected_run_id, now()::timestamp as detected_at
+               'r1' as detected_run_id, now()::timestamp as detected_at{chart_type}
         from spc.spc_points where unit_code = 'C1'""")
     signals = disclose(con, "spc.spc_signals", "spc_signals")
     # a signal at a withheld point would bound its value: the row is not published
