@@ -201,7 +201,8 @@ def _measure_card(model: ReportModel, reg: RegisterModel, p: Project, impact: di
     base, post = impact.get("baseline_mean"), impact.get("post_mean")
     effect = impact.get("effect")
     lo, hi = impact.get("baseline_lpl"), impact.get("baseline_upl")
-    return {"measure_id": mid, "unit_code": code, "scope": scope, "title": title,
+    return {"measure_id": mid, "level": str(impact.get("level") or ""), "unit_code": code,
+            "scope": scope, "title": title,
             "href": "../" + measure.page if measure else None, "subtitle": subtitle,
             "v": verdict_view(impact.get("verdict")), "words": verdict_words(impact, measure),
             "baseline_mean": format_value(base, unit) if is_number(base) else MISSING,
@@ -223,7 +224,7 @@ def project_context(model: ReportModel, reg: RegisterModel, p: Project) -> dict:
             if row.get("stage_since") else "", "start": format_datetime(row.get("start_date")),
             "end": format_datetime(row.get("end_date")) if row.get("end_date") else "",
             "progress": f"{float(progress):.1f}" if is_number(progress) else "",
-            "lead_group": str(row.get("lead_staff_group") or ""),
+            "lead_group": _label(str(row.get("lead_staff_group") or "")),
             "presented": _label(str(row.get("presented_at") or ""))
             if row.get("presented_at") not in (None, "none") else "",
             "patients": bool(row.get("patients_involved")),

@@ -91,7 +91,7 @@ PROJECT = VERDICT_BADGE + """
 <tbody>{% for c in changes %}<tr data-cycle="{{ c.cycle }}"><td class="num">{{ c.cycle }}</td><td class="num">{{ c.start }}</td><td class="num">{{ c.end }}</td><td>{{ c.decision }}</td><td class="num">{{ c.implemented }}</td></tr>
 {% endfor %}</tbody></table></div>{% else %}<p class="none panel">None: no PDSA cycle recorded yet.</p>{% endif %}</section>
 <section id="measures"><h2>Measures and verdicts</h2>
-{% for m in measures %}<article class="panel measure-impact" data-measure="{{ m.measure_id }}" data-unit="{{ m.unit_code }}" data-scope="{{ m.scope }}" data-verdict="{{ m.v.verdict }}">
+{% for m in measures %}<article class="panel measure-impact" data-measure="{{ m.measure_id }}" data-level="{{ m.level }}" data-unit="{{ m.unit_code }}" data-scope="{{ m.scope }}" data-verdict="{{ m.v.verdict }}">
 <header style="display:flex;justify-content:space-between;gap:12px;align-items:flex-start"><h3>{% if m.href %}<a href="{{ m.href }}">{{ m.title }}</a>{% else %}{{ m.title }}{% endif %}</h3>{{ verdict_badge(m.v) }}</header>
 <p class="small muted" style="margin:0 0 6px">{{ m.subtitle }}</p>
 <p class="verdict-words">{{ m.words }}</p>
