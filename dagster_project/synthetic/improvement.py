@@ -699,6 +699,16 @@ def _walk_rows(world: World, mo: Month) -> pl.DataFrame:
                                       "actions_completed": pl.Int64}, orient="row")
 
 
+def _listed(snapshot: pl.DataFrame, mo: Month) -> pl.DataFrame:
+    """A snapshot in the order the platform lists it that night, which changes from night to
+    night: an unchanged register is still a new file (the loader would skip the same bytes again
+    as a duplicate delivery; the marts cope with that too, but the generator's files all load)."""
+    if snapshot.height < 2:
+        return snapshot
+    k = mo.index % snapshot.height
+    return pl.concat([snapshot.slice(k), snapshot.slice(0, k)])
+
+
 def build_register(world: World) -> tuple[list[Project], list[dict]]:
     """The trust's projects (planted first) and improvement events."""
     trust = world.trust
@@ -726,12 +736,12 @@ def improvement(world: World) -> Iterator[tuple[str, dt.date, pl.DataFrame]]:
     previous = -(10**7)  # the first file holds every period completed before it too
     for mo in world.months:
         day = day_number(mo.last)
-        yield "qi_projects", mo.last, _project_rows(projects, day)
-        yield "qi_project_measures", mo.last, _link_rows(projects, day)
+        yield "qi_projects", mo.last, _listed(_project_rows(projects, day), mo)
+        yield "qi_project_measures", mo.last, _listed(_link_rows(projects, day), mo)
         yield "qi_measure_values", mo.last, values.filter(
             (pl.col("_complete") > previous) & (pl.col("_complete") <= day)).drop("_complete")
-        yield "qi_changes", mo.last, _change_rows(projects, day)
-        yield "qi_spread", mo.last, _spread_rows(projects, day)
+        yield "qi_changes", mo.last, _listed(_change_rows(projects, day), mo)
+        yield "qi_spread", mo.last, _listed(_spread_rows(projects, day), mo)
         yield "waste_walks", mo.last, _walk_rows(world, mo)
         yield "improvement_events", mo.last, event_frame.filter(
             pl.col("event_date").is_between(mo.first, mo.last))

@@ -36,6 +36,13 @@ def test_asset_graph():
         "raw/improvement_training": ["raw/org_structure"],
         "raw/waste_schemes": ["raw/org_structure"],
         "raw/waste_savings": ["raw/waste_schemes"],
+        "raw/qi_projects": ["raw/org_structure", "raw/waste_schemes"],
+        "raw/qi_project_measures": ["raw/qi_projects"],
+        "raw/qi_measure_values": ["raw/qi_projects"],
+        "raw/qi_changes": ["raw/qi_projects"],
+        "raw/qi_spread": ["raw/org_structure", "raw/qi_projects"],
+        "raw/waste_walks": ["raw/org_structure"],
+        "raw/improvement_events": [],
     }
     for a in ingest_assets:
         spec = a.specs_by_key[a.key]
