@@ -220,7 +220,8 @@ def _chart_groups(points_source: str) -> str:
                count(p.value) as valued,
                count(p.value) filter (where withheld.measure_id is null) as valued_published,
                count(*) filter (where withheld.measure_id is null
-                                and p.point_type = 'special_cause_improvement') as special_cause_improvement,
+                                and p.point_type = 'special_cause_improvement')
+                   as special_cause_improvement,
                count(*) filter (where withheld.measure_id is null
                                 and p.point_type = 'special_cause_concern') as special_cause_concern
         from {points_source} as p

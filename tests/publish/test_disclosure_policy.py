@@ -13,6 +13,7 @@ from publish_fixtures import build_disclosure_policy, build_marts
 from dagster_project.publish.disclosure import REGISTRY, DisclosureError, disclose, disclose_all
 
 JUNE = date(2025, 6, 1)
+C1_Q02_JUNE = "measure_id = 'Q02' and unit_code = 'C1' and period = '2025-06-01'"
 C1_JUNE = ("Q02", "csu", "C1", JUNE)
 
 
@@ -55,14 +56,14 @@ def rows(con, sql: str, where: str) -> list[dict]:
 
 def test_a_withheld_cell_has_no_figure_in_the_scorecard_or_spc_points(con):
     scorecard = disclose(con, "publish_candidate.scorecard_monthly", "scorecard_monthly")
-    [cell] = rows(con, scorecard, "measure_id = 'Q02' and unit_code = 'C1' and period = '2025-06-01'")
+    [cell] = rows(con, scorecard, C1_Q02_JUNE)
     assert cell["value"] is None and cell["numerator"] is None and cell["denominator"] is None
     assert cell["is_suppressed"] is True and cell["null_reason"] == "suppressed"
     others = rows(con, scorecard, "not is_suppressed")
     assert len(others) == 35 and all(r["value"] is not None for r in others)
 
     points = disclose(con, "spc.spc_points", "spc_points")
-    [point] = rows(con, points, "measure_id = 'Q02' and unit_code = 'C1' and period = '2025-06-01'")
+    [point] = rows(con, points, C1_Q02_JUNE)
     # no value, no limits of its own (they give away a denominator), no classification
     assert {k: point[k] for k in ("value", "lpl", "upl", "point_type", "special_cause_type",
                                   "special_cause_flag")} == dict.fromkeys(
