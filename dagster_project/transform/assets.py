@@ -26,8 +26,9 @@ from .project import dbt_project
 from .translator import ProjectDbtTranslator
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
-# A dbt process told to stop (SIGINT: it cancels its queries) gets this long before SIGKILL.
-DBT_STOP_SECONDS = 8
+# A dbt process told to stop (SIGINT: it cancels its queries) gets this long before SIGKILL:
+# a stopped run must end within seconds, and DuckDB rolls back what dbt had not committed.
+DBT_STOP_SECONDS = 3
 # run_results.json statuses of a node that did not pass
 NOT_PASSED = ("error", "fail", "runtime error")
 
