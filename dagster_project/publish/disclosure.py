@@ -232,13 +232,13 @@ def _chart_groups(points_source: str) -> str:
 _CHART_KEY = ("measure_id", "level", "unit_code", "chart_type")
 
 
-def _event_chart_rule(spec: CellTable) -> str:
+def _event_chart_rule(spec: CellTable, present: Sequence[str]) -> str:
     """SQL true for a row that may be published as far as event charts go. An event chart (g:
     one point per event, at its date) lists a unit's events, so it gives away every monthly count
     of the measure there: it is published only for a unit none of whose months (unit totals) is
     withheld, and otherwise left out whole (points, summary, signals), never thinned, since the
     gaps, the event numbers and the limits (from the mean gap) would give the count back."""
-    if not spec.event_charts:
+    if not spec.event_charts or "chart_type" not in present:  # no event chart in it
         return "true"
     kinds = ", ".join(f"'{c}'" for c in EVENT_CHARTS)
     return (f"not (t.chart_type in ({kinds}) and exists (select 1 from {WITHHELD_CELLS} as w "
@@ -268,7 +268,7 @@ def _chart_sql(spec: CellTable, source: str, present: Sequence[str],
     return (f"(with groups as ({_chart_groups(points_source)}) "
             f"select {_select(present, withheld, spec.values, overrides)} "
             f"from {source} as t {_withheld_join('t', spec.period, spec.breakdown, 't.measure_id')}"
-            f" {join} where {_event_chart_rule(spec)})")
+            f" {join} where {_event_chart_rule(spec, present)})")
 
 
 def _wide_sql(spec: WideTable, source: str, present: Sequence[str]) -> str:
@@ -329,7 +329,7 @@ def disclose(con: duckdb.DuckDBPyConnection, source: str, name: str,
     withheld = "(withheld.measure_id is not null)"
     where = (f" where not {withheld}" if spec.drop_withheld
              else f" where coalesce(withheld.rule, '') <> '{UNPUBLISHED_RULE}'")
-    where += f" and {_event_chart_rule(spec)}"
+    where += f" and {_event_chart_rule(spec, present)}"
     return (f"(select {_select(present, withheld, spec.values)} from {source} as t "
             f"{_withheld_join('t', spec.period, spec.breakdown, 't.measure_id')}{where})")
 
