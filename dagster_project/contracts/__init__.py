@@ -1,4 +1,4 @@
-"""The extract contracts (specs/extracts.md), declared once for the loader, quarantine, docs and tests."""
+"""The extract contracts (docs/extracts.md), declared once for the loader, quarantine, docs and tests."""
 
 from .extracts import CONTRACTS, CONTRACTS_BY_NAME
 from .model import Column, Contract, Reference, RowRule

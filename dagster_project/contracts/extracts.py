@@ -1,4 +1,4 @@
-"""Every extract's contract, declared once (transcribed from specs/extracts.md).
+"""Every extract's contract, declared once (docs/extracts.md is generated from them).
 
 Order matters: reference extracts come first so that later extracts can be checked against them.
 """
@@ -39,7 +39,7 @@ LEAN_WASTES = (
     "motion", "extra_processing",
 )
 
-# The improvement register (specs/improvement-register.md): the strategy's seven goals, a
+# The improvement register (docs/improvement-register.md): the strategy's seven goals, a
 # project's life stages and the stages in which it counts as active (M09, M10).
 STRATEGY_GOALS = (
     "safety", "partnership", "capability", "culture", "measurement", "spread", "waste",

@@ -1,4 +1,4 @@
-"""Find the files waiting in an extract's landing folder (specs/extracts.md, "Landing layout").
+"""Find the files waiting in an extract's landing folder (docs/extracts.md, "Landing layout").
 
     <landing>/<extract>/<extract>_<YYYYMMDD>[_<anything>].(csv|parquet|xlsx)[.ctl]
 

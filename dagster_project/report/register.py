@@ -56,7 +56,7 @@ def _s(value: object) -> str:
 
 
 def verdict_words(v: dict, measure: Measure | None) -> str:
-    """The verdict of one impact row in plain words (specs: improvement-register.md)."""
+    """The verdict of one impact row in plain words (docs/improvement-register.md)."""
     verdict = _s(v.get("verdict"))
     unit = measure.unit if measure else None
     first = format_datetime(v.get("first_signal_period"))

@@ -1,6 +1,6 @@
 """SPC engine: XmR charts (Making Data Count / NHSRplotthedots) and qicharts2-style charts.
 
-Pure polars, vectorised over facets. See /work/shared/specs/spc.md for the method.
+Pure polars, vectorised over facets. See docs/spc.md for the method.
 """
 
 from .attribute import attribute_chart

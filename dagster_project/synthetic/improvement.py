@@ -1,5 +1,5 @@
 """The improvement register: QI projects, their PDSA cycles, measures, spread, waste walks and
-improvement events (specs/improvement-register.md).
+improvement events (docs/improvement-register.md).
 
 Each project has a life (idea, planning, testing, implementing, maybe spreading, sustaining,
 closed; some are abandoned) laid out in day numbers once; every month-end delivery is then the

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PlantedSignal:
-    measure_id: str  # the measure in specs/measures.md
+    measure_id: str  # the measure in docs/measures.md
     csu_code: str  # the CSU it is planted in (trust-level charts show it too unless noted)
     month: str  # YYYY-MM: first month of the change
     kind: str  # "step_down", "trend_down" or "spike"
     end_month: str | None = None  # last month of a trend (None: the change persists)
     effect: float = 0.0  # relative change (step), change per month (trend), extra count (spike)
-    expected_rule: str = ""  # the XmR special cause it should raise (specs/spc.md labels)
+    expected_rule: str = ""  # the XmR special cause it should raise (docs/spc.md labels)
     description: str = ""
 
 

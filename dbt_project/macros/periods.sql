@@ -1,4 +1,4 @@
-{#- Portable period parsing (specs/portable-sql.md rule 1): no strftime, no ::, no intervals. -#}
+{#- Portable period parsing (docs/portable-sql.md rule 1): no strftime, no ::, no intervals. -#}
 
 {#- 'YYYY-MM' text -> the first day of that month, as a date. -#}
 {% macro month_start(month_text) -%}

@@ -1,4 +1,4 @@
-{#- Small-number rules for publication (specs/measures.md), by the catalogue's `suppression`.
+{#- Small-number rules for publication (docs/measures.md), by the catalogue's `suppression`.
     This is the PRIMARY rule only; the whole disclosure policy (primary and secondary
     suppression) is computed once, in marts.disclosure_withheld_cells, and every published
     table reads it from there (see README "Disclosure control").

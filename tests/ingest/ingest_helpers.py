@@ -126,7 +126,7 @@ VALID_ROWS: dict[str, list[dict[str, object]]] = {
         dict(scheme_id="WS002", month="2025-01", plan_gbp=5000, actual_gbp=-1000,
              forecast_gbp=None),
     ],
-    # The improvement register (specs/improvement-register.md).
+    # The improvement register (docs/improvement-register.md).
     "qi_projects": [
         dict(project_id="QI-0001", title="Preventing falls with harm", csu_code="CSU_MED",
              location_code="WARD1", programme="Safer Care", strategy_goal="safety",

@@ -1,4 +1,4 @@
-"""The improvement register's seven extracts (specs/improvement-register.md): declared with the
+"""The improvement register's seven extracts (docs/improvement-register.md): declared with the
 other contracts, loaded like them, and checked against each other: a row naming an unknown
 project, a measure that is neither on the scorecard nor a local `L-` code, or an adopting CSU
 that is not in org_structure is quarantined with its rule's name."""

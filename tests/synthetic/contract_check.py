@@ -1,6 +1,6 @@
 """An independent check of landing files against the declared contracts, in DuckDB.
 
-Mirrors what ingestion must do (specs/extracts.md): every file read as text, each column checked
+Mirrors what ingestion must do (docs/extracts.md): every file read as text, each column checked
 for presence, type, allowed values, pattern and range, each RowRule evaluated on the typed row
 with `_extract_date` = the date in the file name, keys unique within a file, and reference
 columns found in the referenced extract. Returns every violation so a test can say which.

@@ -1,4 +1,4 @@
-"""Measures computed straight from landing files (DuckDB), and a minimal XmR per specs/spc.md,
+"""Measures computed straight from landing files (DuckDB), and a minimal XmR per docs/spc.md,
 so the tests can see the planted signals in the raw numbers without the pipeline."""
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def severe_harm_count(con, csu: str | None) -> list[tuple[str, int]]:
 
 
 def xmr(values: list[float]) -> dict:
-    """Limits and labels per specs/spc.md (no fixing, screened moving ranges)."""
+    """Limits and labels per docs/spc.md (no fixing, screened moving ranges)."""
     mean = math.fsum(values) / len(values)
     mr = [abs(b - a) for a, b in pairwise(values)]
     amr = math.fsum(mr) / len(mr)

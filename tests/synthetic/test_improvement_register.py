@@ -136,7 +136,7 @@ def test_the_trauma_experience_project_is_too_recent_to_judge(reg):
 
 
 def xmr_signals(base: list[float], post: list[float]) -> list[str]:
-    """The four rules of specs/spc.md on `post` against `base`'s limits (any direction)."""
+    """The four rules of docs/spc.md on `post` against `base`'s limits (any direction)."""
     mean = math.fsum(base) / len(base)
     mr = [abs(b - a) for a, b in pairwise(base)]
     amr = math.fsum(mr) / len(mr)

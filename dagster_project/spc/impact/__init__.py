@@ -1,4 +1,4 @@
-"""Impact verdicts of improvement work on SPC series (specs: improvement-register.md, "Judging
+"""Impact verdicts of improvement work on SPC series (docs/improvement-register.md, "Judging
 impact"): for each intervention on a series, baseline XmR limits on the points before it, the
 four Making Data Count rules on the points after it, and a verdict anyone can recompute.
 

@@ -1,7 +1,7 @@
 {{ config(alias='qi_projects') }}
 
 -- The improvement register as BI tools and the report see it: one row per project of the newest
--- snapshot. Free text is never published below organisation level (specs: the register), and a
+-- snapshot. Free text is never published below organisation level (docs/improvement-register.md), and a
 -- project is led by a CSU or a ward, so its title and programme are not published: a project is
 -- named by its id and described by its codes (CSU, goal, stage, linked measures).
 select

@@ -1,6 +1,6 @@
 -- The QI project register as it is now (the newest nightly snapshot), with what the impact
 -- verdicts and the report need: whether the project is active, its intervention date by the
--- rule of specs/improvement-register.md (the earliest implemented date of its adopted changes;
+-- rule of docs/improvement-register.md (the earliest implemented date of its adopted changes;
 -- with none, the earliest PDSA start; with no change at all, the start date), its cycles and
 -- when it entered its current stage.
 with projects as (
