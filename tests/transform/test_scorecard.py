@@ -129,7 +129,8 @@ def test_survey_measure_matches_independent_recomputation(built, measure_id):
 def test_both_levels_and_every_month_present(built):
     scorecard, trust = built["scorecard"], built["trust"]
     monthly = scorecard.filter(pl.col("frequency") == "month")
-    assert monthly["measure_id"].n_unique() == 23
+    # 23, and the improvement register's M09, M10, M11, C04, C05 (issue 15)
+    assert monthly["measure_id"].n_unique() == 28
     per_measure = monthly.group_by("measure_id").len()["len"].unique().to_list()
     assert per_measure == [len(trust.months) * (1 + len(trust.csus))]
     assert set(scorecard["level"]) == {"organisation", "csu"}
