@@ -56,7 +56,8 @@ def _warehouse(path, rebase_rows, unit_code="ELD"):
             select 'Q05' measure_id, 'csu' level, ? unit_code,
                    cast('2024-01-01' as date) + to_months(i) period,
                    cast(i % 3 as double) numerator, 100.0 denominator,
-                   (i % 3) / 100.0 value, cast(null as double) target
+                   (i % 3) / 100.0 value, cast(null as double) target,
+                   false is_provisional, cast(null as varchar) provisional_reason
             from range(14) t(i)""", [unit_code])
         con.execute("""create table marts.dim_measure as select 'Q05' measure_id,
             'decrease' direction, 'u' chart_type, 1000.0 multiplier""")
