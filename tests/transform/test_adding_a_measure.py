@@ -24,7 +24,7 @@ DBT_DIR = REPO / "dbt_project"
 CATALOGUE = Path("seeds/measure_catalogue.csv")
 INCIDENT_BRANCHES = Path("macros/incident_measure_counts.sql")
 # The end of the union-all branches in the incident family: a new branch goes just before it.
-END_OF_BRANCHES = "\n    ),\n\n    organisation as ("
+END_OF_BRANCHES = "\n\n    )\n{% endmacro %}"
 
 # Step 1: one catalogue row (a ratio: its denominator is counted by its own branch).
 Q08_ROW = ('Q08,"Patient-safety incidents with no physical harm, %",quality,percent,1,counted,'
@@ -35,7 +35,7 @@ Q08_BRANCH = """
         union all
         -- Q08: no physical harm / patient-safety incidents
         select 'Q08', incident_month, csu_code, breakdown_value,
-            case when physical_harm = 'none' then 1 else 0 end, 1
+            case when physical_harm = 'none' then 1 else 0 end, 1, incident_date, incident_id
         from incidents where is_patient_safety_incident
 """
 # A count measure whose catalogue row is added but whose SQL is forgotten.
