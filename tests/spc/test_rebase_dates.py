@@ -60,7 +60,11 @@ def _warehouse(path, rebase_rows, unit_code="ELD"):
                    false is_provisional, cast(null as varchar) provisional_reason
             from range(14) t(i)""", [unit_code])
         con.execute("""create table marts.dim_measure as select 'Q05' measure_id,
-            'decrease' direction, 'u' chart_type, 1000.0 multiplier""")
+            'decrease' direction, 'u' chart_type, 'xmr' organisation_chart_type,
+            cast(null as varchar) event_chart_type, 1000.0 multiplier""")
+        con.execute("""create table marts.fct_rare_event_intervals (measure_id varchar,
+            level varchar, unit_code varchar, event_number bigint, event_date date,
+            days_since_previous_event bigint)""")
         con.execute("create table marts.spc_rebase_dates (measure_id varchar, level varchar, "
                     "unit_code varchar, rebase_date varchar, reason varchar)")
         con.executemany("insert into marts.spc_rebase_dates values (?, ?, ?, ?, 'test')",
