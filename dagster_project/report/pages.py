@@ -117,13 +117,25 @@ def _wrap(env: Environment, ctx: PageContext, *, title: str, root: str, active: 
         data_to=ctx.data_to)
 
 
-def _facts(m: Measure) -> str:
+def _chart_kinds(charts: list[Chart]) -> str:
+    """The charts actually drawn, by level ("XmR (organisation), u (CSUs)"): the catalogue's
+    CSU chart is not what the organisation's page shows, so the page names what it draws."""
+    kinds: dict[str, list[str]] = {}
+    for c in charts:
+        label = "XmR" if c.chart_type == "xmr" else c.chart_type
+        where = "organisation" if c.level == ORGANISATION else "CSUs"
+        if where not in kinds.setdefault(label, []):
+            kinds[label].append(where)
+    return ", ".join(f"{label} ({' and '.join(where)})" for label, where in kinds.items())
+
+
+def _facts(m: Measure, charts: list[Chart]) -> str:
     parts = [f"unit: {UNIT_LABELS.get(m.unit, m.unit or 'value')}",
              DIRECTION_LABELS.get(m.direction, m.direction)]
     if is_number(m.default_target):
         parts.append(f"default target {format_value(m.default_target, m.unit)}")
-    if m.chart_type:
-        parts.append(f"chart: {m.chart_type}")
+    if charts:
+        parts.append(f"charts: {_chart_kinds(charts)}")
     if m.frequency:
         parts.append(frequency_label(m.frequency))
     return " · ".join(parts)
@@ -289,7 +301,7 @@ def render_measure(env: Environment, model: ReportModel, m: Measure, ctx: PageCo
     content = env.get_template("measure").render(
         **_maturity(m, org), dq_rows=evidence_rows(m.quality),
         dq_assessed=format_datetime((m.quality or {}).get("assessed_on")),
-        m=m, facts=_facts(m), org=org, org_stats=org_stats, extras=extras, cards=cards,
+        m=m, facts=_facts(m, charts), org=org, org_stats=org_stats, extras=extras, cards=cards,
         org_icons=_icons(org, 40),
         org_svg=Markup(chart_svg(org, "page")) if org is not None else "")
     return _wrap(env, ctx, title=f"{m.measure_id} {m.name}", root="../", active="measure",

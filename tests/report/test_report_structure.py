@@ -302,3 +302,17 @@ def test_run_chart_without_limits_and_effective_chart_type(tmp_path):
     assert row.count(">–<") >= 2  # no limits to show
     svg = _read(result.report_dir / "charts" / f"M01__organisation__{ORG}.svg")
     assert 'class="limit' not in svg and svg.count('<circle class="pt common_cause"') == 8
+
+
+def test_measure_pages_name_the_charts_they_draw_at_each_level(report, published_frames):
+    """A page never says "chart: u" above the organisation's XmR chart: it names, by level,
+    the chart types its published charts really are."""
+    summary = published_frames["spc_summary"]
+    for (mid,), frame in summary.partition_by("measure_id", as_dict=True).items():
+        html = _read(report.report_dir / "measures" / f"{mid}.html")
+        for level, where in (("organisation", "organisation"), ("csu", "CSUs")):
+            for kind in frame.filter(pl.col("level") == level)["chart_type"].unique():
+                label = "XmR" if kind == "xmr" else kind
+                assert re.search(rf"charts: [^<]*{re.escape(label)} \([^)]*{where}", html), \
+                    f"{mid}: the page does not name its {label} chart at {level} level"
+        assert "chart: " not in html
