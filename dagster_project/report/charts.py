@@ -365,8 +365,16 @@ def spc_chart(
         for text, series, colour in (("Target", targets, RED), ("UPL", upls, LINE),
                                      ("Mean", means, MEAN), ("LPL", lpls, LINE)):
             v = series[last]
-            if v is not None:
-                labels.append([y(v), f"{text} {format_value(v, unit)}", colour])
+            if v is None:
+                continue
+            shown = format_value(v, unit)
+            # lines that read the same (an all-zero chart: mean, limits and target all 0)
+            # share one label, "Mean = LPL 0", instead of four stacked on one line
+            same = next((lab for lab in labels if lab[3] == shown), None)
+            if same is not None:
+                same[1] = f"{same[1].removesuffix(' ' + shown)} = {text} {shown}"
+                continue
+            labels.append([y(v), f"{text} {shown}", colour, shown])
         labels.sort(key=lambda item: item[0])
         gap = fs + 1  # keep labels apart, and inside the plot's height
         for k in range(1, len(labels)):
@@ -375,7 +383,7 @@ def spc_chart(
             labels[-1][0] = top + plot_h + fs * 0.3
             for k in range(len(labels) - 2, -1, -1):
                 labels[k][0] = min(labels[k][0], labels[k + 1][0] - gap)
-        for yy, text, colour in labels:
+        for yy, text, colour, _shown in labels:
             out.append(f'<text x="{_f(left + plot_w + 5)}" y="{_f(yy + fs * 0.35)}" '
                        f'font-size="{fs - 1}" fill="{colour}">{escape(text)}</text>')
     if legend:

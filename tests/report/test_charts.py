@@ -116,3 +116,18 @@ def test_sparkline_marks_latest_point():
     root = ET.fromstring(svg)
     assert root.get("aria-label").startswith("D02 trend: 20 points from Apr 2023 to Nov 2024")
     assert re.search(r'r="2.8" fill="#00b0f0"', svg)
+
+
+def test_an_all_zero_chart_has_one_label_for_lines_that_read_the_same():
+    """Never events in a quiet year: mean, limits and target are all 0. One label says so,
+    instead of four stacked on one line."""
+    pts = [{"period": date(2025, m, 1), "value": 0.0, "mean": 0.0, "lpl": 0.0, "upl": 0.0,
+            "target": 0.0, "rebase_group": 0, "short_group_warning": False,
+            "special_cause_type": "Common Cause", "point_type": "common_cause"}
+           for m in range(1, 13)]
+    root = ET.fromstring(spc_chart(pts, unit="count"))
+    right = [t.text for t in root.iter(f"{SVG}text")
+             if t.text and re.search(r"\b(Mean|UPL|LPL|Target)\b", t.text)
+             and not t.get("class")]
+    right = [t for t in right if t.endswith(" 0")]
+    assert right == ["Target = UPL = Mean = LPL 0"]
