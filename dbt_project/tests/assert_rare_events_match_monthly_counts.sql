@@ -1,6 +1,8 @@
 -- Every rare-event measure's events (fct_rare_event_intervals) add up, per unit and month, to its
--- monthly count in the scorecard: the g chart and the count chart tell of the same incidents.
--- Returns the months where they differ.
+-- monthly count: the g chart and the count chart tell of the same incidents. The count is taken
+-- from int_measure_values_incidents (every month, from the current incidents), not from the
+-- incremental fct_scorecard_monthly, whose months before its lookback window keep the counts of
+-- the night they were built (README, "Backfill a month"). Returns the months where they differ.
 with events as (
 
     select measure_id, level, unit_code, period, count(*) as events
@@ -13,7 +15,7 @@ counts as (
 
     select scorecard.measure_id, scorecard.level, scorecard.unit_code, scorecard.period,
         scorecard.numerator
-    from {{ ref('fct_scorecard_monthly') }} as scorecard
+    from {{ ref('int_measure_values_incidents') }} as scorecard
     inner join {{ ref('dim_measure') }} as measures
         on scorecard.measure_id = measures.measure_id
     where measures.event_chart_type is not null and measures.event_chart_type <> ''
