@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import dagster as dg
 import duckdb
 
-from ..spc.assets import EVENT_CHARTS
+from ..spc.attribute import EVENT_CHARTS
 
 from ..improvement.tables import ANNOTATIONS, IMPACT_POINTS, PROPOSALS, PUBLISHED_IMPACT, relation
 from ..spc.impact import INTERVENTION_KEY

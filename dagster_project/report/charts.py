@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from ..spc.assets import EVENT_CHARTS
+from ..spc.attribute import EVENT_CHARTS
 from .formatting import (
     format_axis,
     format_period,

@@ -13,7 +13,7 @@ from datetime import date
 
 import polars as pl
 
-from ..spc.assets import EVENT_CHARTS
+from ..spc.attribute import EVENT_CHARTS
 from .data import CSU, ORGANISATION, PublishedData
 from .quality_mark import QUALITY_TABLE, latest_marks
 from .markers import Marker

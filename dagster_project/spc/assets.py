@@ -18,6 +18,7 @@ import polars as pl
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..retries import TRANSIENT_RETRY_POLICY, transient_only
 from . import attribute_chart, xmr
+from .attribute import EVENT_CHARTS
 from .icons import assurance_type, variation_icon
 from .labels import label_points
 from .provisional import hold_back, judged, provisional_counts, with_provisional
@@ -28,8 +29,6 @@ CHART_KEYS = ["measure_id", "level", "unit_code"]
 # a chart of the time between its events (catalogue event_chart_type) beside it.
 CHART_ID = [*CHART_KEYS, "chart_type"]
 ATTRIBUTE_CHARTS = {"p", "pp", "u", "up", "c", "g"}
-# Charts whose points are events (one a row of marts.fct_rare_event_intervals), not periods.
-EVENT_CHARTS = ("g", "t")
 ORGANISATION_LEVEL = "organisation"
 # A run chart has no limits; MDC charts such a measure as XmR once it has 12 points.
 RUN_CHART_MIN_POINTS = 12

@@ -21,6 +21,8 @@ from .runs import runs_analysis
 
 CHARTS = ("run", "i", "mr", "p", "pp", "u", "up", "c", "g", "t")
 NEEDS_DENOMINATOR = ("p", "pp", "u", "up")
+# Charts of the time between events: one point per event, not per period.
+EVENT_CHARTS = ("g", "t")
 D2 = 1.128  # bias constant for moving ranges of two
 SCREEN = 3.267
 COLUMNS = [

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import polars as pl
 
+# a provisional period belongs to its measure's period chart, never to an event chart
+from .attribute import EVENT_CHARTS
+
 PROVISIONAL_POINT_TYPE = "provisional"
-# Charts of the time between events (one point per event, not per period): a provisional period
-# belongs to the measure's period chart, never to one of these.
-EVENT_CHARTS = ("g", "t")
 # What a provisional point takes from its chart's latest judged point.
 CARRIED = ("chart_type", "mean", "lpl", "upl", "rebase_group", "short_group_warning",
            "improvement_direction")
