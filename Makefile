@@ -15,7 +15,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export GX_ANALYTICS_ENABLED := False
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help setup setup-test run test dev clean browser duckdb1
+.PHONY: help setup setup-test run test dev clean browser duckdb1 java
 
 help:
 	@echo "make run   install everything and run the main job (synthetic trust if data/landing is empty)"
@@ -32,8 +32,9 @@ $(VENV)/.synced-main: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --no-dev --quiet
 	@rm -f $(VENV)/.synced-*; touch $@
 
+# The tests also need the Spark engine's packages (dependency group `spark`); `make run` does not.
 $(VENV)/.synced-dev: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --group spark
 	@rm -f $(VENV)/.synced-*; touch $@
 
 # The dbt manifest is prepared here, so nothing parses dbt when the definitions load.
@@ -49,7 +50,7 @@ setup: $(VENV)/.synced-main
 	@$(MAKE) --no-print-directory dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml
 
 setup-test: $(VENV)/.synced-dev
-	@$(MAKE) --no-print-directory dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml browser duckdb1
+	@$(MAKE) --no-print-directory dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml browser duckdb1 java
 
 # The oldest DuckDB 1.x, for the test that a 1.x BI client opens published.duckdb (skipped,
 # with a reason, where it cannot be had).
@@ -63,6 +64,12 @@ browser:
 	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium could not be installed: the browser test will be skipped"; fi
+
+# Java 17 from Debian for the Spark engine's tests (skipped, with a reason, where it cannot be had).
+java:
+	@if ! command -v java >/dev/null && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
+	  || echo "Java 17 could not be installed: the Spark tests will be skipped"; fi
 
 run: setup
 	$(PY) -m dagster_project run $(ARGS)
