@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from .generator import DEFAULT_END_MONTH, SCALES, default_landing, generate
+from ..settings import get_settings
+from .generator import DEFAULT_END_MONTH, SCALES, generate
 from .periods import parse_month
 
 
@@ -60,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.trusts is not None and args.scale != "national":
         parser().error("--trusts needs --scale national")
-    landing = args.landing or default_landing()
+    # the folder a run reads, from the one settings module
+    landing = args.landing or get_settings().landing_dir
     started = time.perf_counter()
     rows = generate(landing, seed=args.seed, months=args.months, end_month=args.end_month,
                     scale=args.scale, staff=args.staff, bad_rows=args.bad_rows,

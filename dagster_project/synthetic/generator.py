@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -51,10 +50,6 @@ def _steps(world: World, roster: Roster, state: TrainingState, national: bool
         ("waste", lambda: waste(world)),
         ("improvement", lambda: improvement(world)),
     ]
-
-
-def default_landing() -> Path:
-    return Path(os.environ.get("LANDING_DIR") or "data/landing")
 
 
 def generate(
