@@ -86,6 +86,8 @@ ORG_STRUCTURE = Contract(
     description="Sites, CSUs and wards/locations, with the dates a location belonged to a CSU.",
     columns=(
         Column("org_code", "text", pattern=r"[A-Z0-9]{3,5}"),
+        # optional (added after the first release): the report names the trust by it
+        Column("org_name", "text", required=False),
         _code("site_code"),
         Column("site_name", "text"),
         _code("csu_code"),

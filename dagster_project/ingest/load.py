@@ -165,15 +165,32 @@ def raw_columns(contract: Contract) -> tuple[tuple[str, str], ...]:
     return tuple((c.name, c.duckdb_type) for c in contract.columns) + tuple(LINEAGE_COLUMNS)
 
 
-def _create(con: duckdb.DuckDBPyConnection, table: str, columns: Iterable[tuple[str, str]]) -> None:
+def _create(con: duckdb.DuckDBPyConnection, table: str, columns: Iterable[tuple[str, str]],
+            addable: Iterable[str] = ()) -> None:
+    """Create `table` if missing; a column in `addable` (an optional contract column added in
+    a later release) missing from an existing table is added, its older rows null. Any other
+    difference refuses the table: only an optional column can be added without a migration."""
     columns = tuple(columns)
     con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{quote_ident(table)} ("
                 + ", ".join(f"{quote_ident(n)} {t}" for n, t in columns) + ")")
-    actual = con.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
-        [RAW_SCHEMA, table]).fetchall()
-    if [tuple(r) for r in actual] != list(columns):
+
+    def actual_columns() -> list[tuple[str, str]]:
+        return [tuple(r) for r in con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            [RAW_SCHEMA, table]).fetchall()]
+
+    actual = actual_columns()
+    have = {n for n, _ in actual}
+    added = [(n, t) for n, t in columns if n not in have and n in set(addable)]
+    for name, type_ in added:
+        con.execute(f"ALTER TABLE {RAW_SCHEMA}.{quote_ident(table)} "
+                    f"ADD COLUMN {quote_ident(name)} {type_}")
+    if added:
+        actual = actual_columns()
+    # Compared by name: a column added later sits at the end of an older table, and every
+    # insert names its columns.
+    if sorted(actual) != sorted(columns):
         raise RuntimeError(
             f"{RAW_SCHEMA}.{table} does not match its declaration: has "
             f"{[f'{n} {t}' for n, t in actual]}, expected {[f'{n} {t}' for n, t in columns]}; "
@@ -188,7 +205,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract | None = No
     _create(con, "load_log", LOAD_LOG_COLUMNS)
     _create(con, "landing_files", LANDING_FILE_COLUMNS)
     if contract is not None:
-        _create(con, contract.name, raw_columns(contract))
+        _create(con, contract.name, raw_columns(contract),
+                addable=(c.name for c in contract.columns if not c.required))
 
 
 # --- fingerprints --------------------------------------------------------------------------

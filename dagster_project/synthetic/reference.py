@@ -133,6 +133,7 @@ def org_structure(world: World) -> Iterator[tuple[dt.date, pl.DataFrame]]:
     df = pl.DataFrame(
         {
             "org_code": [trust.org_code] * len(rows),
+            "org_name": [trust.org_name] * len(rows),
             "site_code": [r[0] for r in rows],
             "site_name": [sites[r[0]] for r in rows],
             "csu_code": [r[1] for r in rows],

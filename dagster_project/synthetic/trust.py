@@ -267,6 +267,11 @@ class Trust:
     offsets: dict[str, float]
     plants_signals: bool
 
+    @property
+    def org_name(self) -> str:
+        # fictional, like the code: never a real trust's name
+        return f"Synthetic Trust {self.org_code}"
+
     def csu_code(self, template_code: str) -> str | None:
         for code, _name, tmpl in self.csus:
             if tmpl.code == template_code:

@@ -13,6 +13,12 @@ units as (
 
 ),
 
+organisations as (
+
+    select * from {{ ref('int_organisation_names') }}
+
+),
+
 location_counts as (
 
     select
@@ -29,9 +35,12 @@ select
     cast(units.csu_code as string) as csu_code,
     cast(units.csu_name as string) as csu_name,
     cast(units.org_code as string) as org_code,
+    cast(organisations.org_name as string) as org_name,
     cast(location_counts.locations_ever as bigint) as locations_ever,
     cast(coalesce(location_counts.locations_current, 0) as bigint) as locations_current,
     cast(location_counts.first_valid_from as date) as first_valid_from
 from units
+left join organisations
+    on units.org_code = organisations.org_code
 left join location_counts
     on units.csu_code = location_counts.csu_code

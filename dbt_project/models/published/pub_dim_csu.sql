@@ -5,6 +5,7 @@ select
     csu_code,
     csu_name,
     org_code,
+    org_name,
     locations_ever,
     locations_current,
     first_valid_from

@@ -4,6 +4,7 @@ with versions as (
 
     select
         org_code,
+        org_name,
         site_code,
         site_name,
         csu_code,
@@ -19,6 +20,7 @@ with versions as (
 
 select
     org_code,
+    org_name,
     site_code,
     site_name,
     csu_code,

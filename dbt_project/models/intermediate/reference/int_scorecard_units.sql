@@ -23,15 +23,16 @@ organisation as (
 
     select
         org_code,
+        coalesce(org_name, org_code) as org_name,
         row_number() over (order by org_code nulls last) as org_rank
-    from (select distinct org_code from versions) as codes
+    from {{ ref('int_organisation_names') }}
 
 )
 
 select
     cast('organisation' as string) as level,
     cast(org_code as string) as unit_code,
-    cast(org_code as string) as unit_name,
+    cast(org_name as string) as unit_name,
     cast(org_code as string) as org_code
 from organisation
 where org_rank = 1

@@ -8,6 +8,7 @@ renamed as (
 
     select
         cast(org_code as string) as org_code,
+        cast(org_name as string) as org_name,
         cast(site_code as string) as site_code,
         cast(site_name as string) as site_name,
         cast(csu_code as string) as csu_code,
