@@ -15,6 +15,7 @@ import dagster as dg
 
 from .console import console_logger
 from .interrupts import Interrupted, SignalsSeen, exit_status, stop_on_signals
+from .publish.bi_database import bi_database_path
 from .resources import connect_warehouse, warehouse_lock
 from .settings import PROJECT_ROOT, get_settings
 from .timings import StepTiming, run_window, step_timings, write_timings
@@ -209,8 +210,8 @@ def interrupted_summary(outcome: Outcome | None, signum: int, seconds: float) ->
 def where_things_are() -> list[str]:
     settings = get_settings()
     return [f"Warehouse (DuckDB): {settings.warehouse_path}",
-            f"Published tables:   schema `published` in the warehouse; Parquet under "
-            f"{settings.publish_dir / 'current'}",
+            f"Published tables:   {bi_database_path(settings.publish_dir)} (for BI tools); "
+            f"Parquet under {settings.publish_dir / 'current'}",
             f"Report:             {settings.report_dir / 'index.html'}",
             f"Run history:        the UI (`make dev`), instance {settings.dagster_home}"]
 
