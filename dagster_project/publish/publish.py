@@ -34,10 +34,9 @@ the Parquet files; the next publish (or `reconcile(publish_dir, con)`) re-points
 `published.duckdb` at the version the warehouse committed, since DuckDB is the record of what was
 published.
 
-A test-only crash hook: `crash_after=<n>` (or env PUBLISH_CRASH_AFTER=<n>) raises InjectedCrash
-after n table writes, counting the Parquet writes then the DuckDB writes (so n <= tables crashes
-while staging Parquet, n > tables inside the DuckDB transaction), and `crash_after="switch"`
-crashes after the DuckDB commit, before the pointer switch.
+Each table is written by `stage_parquet` then `write_published_table`, and the pointers move in
+`switch_current`: the crash tests make one of them fail from outside (tests/publish/
+publish_fixtures.py `inject_crash`), so production code carries no crash switch.
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -71,10 +70,6 @@ create table if not exists quality.publish_log (
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
-class InjectedCrash(RuntimeError):
-    """Raised by the test-only crash hook."""
-
-
 @dataclass
 class PublishResult:
     run_id: str
@@ -95,24 +90,16 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def _crash_hook(crash_after: int | str | None) -> Callable[[str], None]:
-    if crash_after is None:
-        env = os.environ.get("PUBLISH_CRASH_AFTER")
-        crash_after = (env if not env or not env.strip().isdigit() else int(env)) or None
-    count = {"n": 0}
+def stage_parquet(con: duckdb.DuckDBPyConnection, source: str, target: Path) -> int:
+    """Write relation `source` to the Parquet file `target`; return its row count."""
+    quoted = str(target).replace("'", "''")
+    con.execute(f"copy (select * from {source}) to '{quoted}' (format parquet, compression zstd)")
+    return con.execute(f"select count(*) from {source}").fetchall()[0][0]
 
-    def step(kind: str) -> None:
-        if crash_after is None:
-            return
-        if kind == "switch":
-            if crash_after == "switch":
-                raise InjectedCrash("injected crash after the DuckDB commit, before the switch")
-            return
-        count["n"] += 1
-        if isinstance(crash_after, int) and count["n"] >= crash_after:
-            raise InjectedCrash(f"injected crash after {count['n']} table writes ({kind})")
 
-    return step
+def write_published_table(con: duckdb.DuckDBPyConnection, source: str, name: str) -> None:
+    """Create or replace `published.<name>` from `source` (inside publish's transaction)."""
+    con.execute(f"create or replace table {PUBLISHED_SCHEMA}.{name} as select * from {source}")
 
 
 def _validate(tables: Sequence[tuple[str, str]]) -> None:
@@ -155,7 +142,7 @@ def current_version(publish_dir: str | Path) -> str | None:
     return Path(os.readlink(link)).name if link.is_symlink() else None
 
 
-def _switch(publish_dir: Path, version: str, names: Sequence[str]) -> list[str]:
+def switch_current(publish_dir: Path, version: str, names: Sequence[str]) -> list[str]:
     _relink(publish_dir / CURRENT, f"{VERSIONS_DIR}/{version}")
     for name in names:
         link = publish_dir / name
@@ -202,14 +189,14 @@ def reconcile(publish_dir: str | Path, con: duckdb.DuckDBPyConnection) -> str | 
         if not is_live(publish_dir, committed):
             swap_in(publish_dir, committed)  # a crash between the switch and the swap
         return None
-    _switch(publish_dir, row[0], json.loads(row[1]))
+    switch_current(publish_dir, row[0], json.loads(row[1]))
     swap_in(publish_dir, committed)
     return row[0]
 
 
 def publish(con: duckdb.DuckDBPyConnection, publish_dir: str | Path, run_id: str,
-            tables: Sequence[tuple[str, str]], *, keep_versions: int = KEEP_VERSIONS,
-            crash_after: int | str | None = None) -> PublishResult:
+            tables: Sequence[tuple[str, str]], *,
+            keep_versions: int = KEEP_VERSIONS) -> PublishResult:
     """Publish `tables` ([(source relation, published name)]) for run `run_id`: see the module
     docstring. Raises dg.Failure (and changes nothing) if a blocking check of the run failed."""
     _validate(tables)
@@ -217,7 +204,6 @@ def publish(con: duckdb.DuckDBPyConnection, publish_dir: str | Path, run_id: str
     ensure_history(con)
     refuse_if_blocked(con, run_id)
     con.execute(PUBLISH_LOG_DDL)
-    step = _crash_hook(crash_after)
     versions_dir = publish_dir / VERSIONS_DIR
     versions_dir.mkdir(parents=True, exist_ok=True)
     reconcile(publish_dir, con)
@@ -235,11 +221,7 @@ def publish(con: duckdb.DuckDBPyConnection, publish_dir: str | Path, run_id: str
         staging.mkdir()
         for source, name in tables:
             (staging / name).mkdir()
-            target = str(staging / name / "data.parquet").replace("'", "''")
-            con.execute(f"copy (select * from {source}) to '{target}' "
-                        "(format parquet, compression zstd)")
-            counts[name] = con.execute(f"select count(*) from {source}").fetchall()[0][0]
-            step("parquet")
+            counts[name] = stage_parquet(con, source, staging / name / "data.parquet")
         (staging / MANIFEST).write_text(json.dumps({
             "run_id": run_id, "version": version, "published_at": published_at.isoformat() + "Z",
             "tables": {n: {"rows": counts[n], "source": s, "path": f"{n}/data.parquet"}
@@ -257,9 +239,7 @@ def publish(con: duckdb.DuckDBPyConnection, publish_dir: str | Path, run_id: str
         con.execute("begin transaction")
         con.execute(f"create schema if not exists {PUBLISHED_SCHEMA}")
         for source, name in tables:
-            con.execute(f"create or replace table {PUBLISHED_SCHEMA}.{name} as "
-                        f"select * from {source}")
-            step("duckdb")
+            write_published_table(con, source, name)
         existing = [r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_schema = ?",
             [PUBLISHED_SCHEMA]).fetchall()]
@@ -282,8 +262,7 @@ def publish(con: duckdb.DuckDBPyConnection, publish_dir: str | Path, run_id: str
         raise
 
     # 4. switch the Parquet pointer (DuckDB already says this version is published)
-    step("switch")
-    _switch(publish_dir, version, names)
+    switch_current(publish_dir, version, names)
     swap_in(publish_dir, final)
     pruned = _prune(publish_dir, keep_versions, protect={version})
     return PublishResult(run_id=run_id, version=version, published_at=published_at,

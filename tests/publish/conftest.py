@@ -1,3 +1,3 @@
 """Fixtures for the publish tests (builders live in publish_fixtures.py)."""
 
-from publish_fixtures import _as_of, wh  # noqa: F401
+from publish_fixtures import _as_of, inject_crash, wh  # noqa: F401

@@ -16,7 +16,41 @@ from dagster_project.quality.history import CheckRecord, append_results
 @pytest.fixture(autouse=True)
 def _as_of(monkeypatch):
     monkeypatch.setenv("QUALITY_AS_OF_DATE", "2025-07-15")
-    monkeypatch.delenv("PUBLISH_CRASH_AFTER", raising=False)
+
+
+class InjectedCrash(RuntimeError):
+    """The crash a test injects into publish() (as a killed process would stop it)."""
+
+
+@pytest.fixture
+def inject_crash(monkeypatch):
+    """`inject_crash(n)`: the n-th table write of the next publish() raises InjectedCrash,
+    counting the Parquet writes (stage_parquet) then the DuckDB writes (write_published_table),
+    so n <= tables crashes while staging Parquet and n > tables inside the DuckDB transaction.
+    `inject_crash("switch")`: the crash comes after the DuckDB commit, before the pointers move.
+    Only the one write crashes: a later publish() or reconcile() runs normally."""
+    from dagster_project.publish import publish as module
+
+    def arm(after: int | str) -> None:
+        state = {"writes": 0, "crashed": False}
+
+        def crashing(name: str, real):
+            def wrapper(*args, **kwargs):
+                if not state["crashed"]:
+                    if name != "switch":
+                        state["writes"] += 1
+                    if (name == "switch") == (after == "switch") and \
+                            (name == "switch" or state["writes"] == after):
+                        state["crashed"] = True
+                        raise InjectedCrash(f"injected crash at {name} (write {state['writes']})")
+                return real(*args, **kwargs)
+            return wrapper
+
+        for name, attr in (("parquet", "stage_parquet"), ("duckdb", "write_published_table"),
+                           ("switch", "switch_current")):
+            monkeypatch.setattr(module, attr, crashing(name, getattr(module, attr)))
+
+    return arm
 
 
 def build_marts(con, *, q02_c1_june: float = 0.05, c01_june: float = 0.9) -> None:

@@ -9,12 +9,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from publish_fixtures import TABLES, build_marts, record
+from publish_fixtures import TABLES, InjectedCrash, build_marts, record
 
 from dagster_project.publish.assets import build_publish_asset
 from dagster_project.publish.bi_database import BI_DATABASE, storage_version
 from dagster_project.publish.publish import (
-    VERSIONS_DIR, InjectedCrash, current_version, publish, reconcile)
+    VERSIONS_DIR, current_version, publish, reconcile)
 from dagster_project.resources import WarehouseResource
 from dagster_project.settings import PROJECT_ROOT
 
@@ -135,12 +135,13 @@ def test_a_client_holding_it_open_neither_blocks_nor_is_blocked_by_a_publication
         assert client.wait() == 0
 
 
-def test_a_crash_before_the_swap_is_reconciled(wh, tmp_path):
+def test_a_crash_before_the_swap_is_reconciled(wh, tmp_path, inject_crash):
     out = tmp_path / "published"
     publish(wh, out, "r1", TABLES)
     build_marts(wh, q02_c1_june=0.07)
+    inject_crash("switch")
     with pytest.raises(InjectedCrash):
-        publish(wh, out, "r2", TABLES, crash_after="switch")
+        publish(wh, out, "r2", TABLES)
     value = ("select max(value) from scorecard_monthly "
              "where unit_code = 'C1' and measure_id = 'Q02'")
     assert duckdb.connect(str(out / BI_DATABASE), read_only=True) \

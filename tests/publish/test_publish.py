@@ -6,10 +6,10 @@ import os
 import dagster as dg
 import duckdb
 import pytest
-from publish_fixtures import TABLES, build_marts, record, snapshot
+from publish_fixtures import TABLES, InjectedCrash, build_marts, record, snapshot
 
 from dagster_project.publish.publish import (
-    CURRENT, STAGING_PREFIX, VERSIONS_DIR, InjectedCrash, current_version, publish, reconcile)
+    CURRENT, STAGING_PREFIX, VERSIONS_DIR, current_version, publish, reconcile)
 
 
 def rows_in_parquet(path) -> int:
@@ -55,13 +55,15 @@ def test_warning_only_failure_publishes_and_records_the_warning(wh, tmp_path):
 
 @pytest.mark.parametrize("crash_after", [1, 3, len(TABLES) + 2], ids=["parquet-first",
                                                                       "parquet-mid", "duckdb-mid"])
-def test_crash_mid_publication_leaves_previous_publication_intact(wh, tmp_path, crash_after):
+def test_crash_mid_publication_leaves_previous_publication_intact(wh, tmp_path, crash_after,
+                                                                 inject_crash):
     out = tmp_path / "published"
     publish(wh, out, "r1", TABLES)
     before = snapshot(out, wh)
     build_marts(wh, c01_june=1.1)  # a new, valid publication
+    inject_crash(crash_after)
     with pytest.raises(InjectedCrash):
-        publish(wh, out, "r2", TABLES, crash_after=crash_after)
+        publish(wh, out, "r2", TABLES)
     assert snapshot(out, wh) == before
     assert not list((out / VERSIONS_DIR).glob(f"{STAGING_PREFIX}*"))
     # re-running without the crash publishes
@@ -69,22 +71,13 @@ def test_crash_mid_publication_leaves_previous_publication_intact(wh, tmp_path, 
     assert snapshot(out, wh) != before
 
 
-def test_crash_hook_from_the_environment(wh, tmp_path, monkeypatch):
-    out = tmp_path / "published"
-    publish(wh, out, "r1", TABLES)
-    before = snapshot(out, wh)
-    monkeypatch.setenv("PUBLISH_CRASH_AFTER", "2")
-    with pytest.raises(InjectedCrash):
-        publish(wh, out, "r2", TABLES)
-    assert snapshot(out, wh) == before
-
-
-def test_crash_between_commit_and_switch_is_reconciled(wh, tmp_path):
+def test_crash_between_commit_and_switch_is_reconciled(wh, tmp_path, inject_crash):
     out = tmp_path / "published"
     first = publish(wh, out, "r1", TABLES)
     build_marts(wh, c01_june=1.1)
+    inject_crash("switch")
     with pytest.raises(InjectedCrash):
-        publish(wh, out, "r2", TABLES, crash_after="switch")
+        publish(wh, out, "r2", TABLES)
     assert current_version(out) == first.version  # Parquet still the old publication
     switched = reconcile(out, wh)  # DuckDB committed r2: the pointer follows it
     assert switched and switched.endswith("_r2") and current_version(out) == switched
