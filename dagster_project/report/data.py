@@ -5,6 +5,7 @@ Defensive by design: a missing table or column reads as empty/null (and is noted
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import duckdb
@@ -69,6 +70,12 @@ class PublishedData:
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         return self.tables[name]
+
+
+def frame_rows(frame: pl.DataFrame) -> list[dict]:
+    """A frame as dicts, NaN read as null (a missing value, as the pages treat it)."""
+    return [{k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+            for row in frame.to_dicts()]
 
 
 def _existing_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

@@ -59,6 +59,11 @@ def frequency_label(frequency: str | None) -> str:
     return f
 
 
+def as_text(value: object, default: str = "") -> str:
+    """A published code or name as text; `default` for null."""
+    return default if value is None else str(value)
+
+
 def is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 

@@ -15,7 +15,6 @@ BLUE = "#00b0f0"
 ORANGE = "#e46c0a"
 PURPLE = "#490092"
 RED = "#de1b1b"
-INK = "#3b3b3b"
 
 # code -> (colour, letter or "", shape of the run of points, text alternative)
 VARIATION: dict[str, tuple[str, str, str, str]] = {
@@ -50,12 +49,6 @@ ASSURANCE: dict[str, tuple[str, str, str]] = {
                      "Assurance: the process will inconsistently pass and fail the target"),
 }
 
-ASSURANCE_SHORT = {
-    "consistent_pass": "Consistently passes",
-    "consistent_fail": "Consistently fails",
-    "inconsistent": "Hit and miss",
-}
-
 NO_VARIATION_TEXT = "No SPC chart for this measure: variation not assessed"
 NO_ASSURANCE_TEXT = "No target: assurance not assessed"
 
@@ -75,14 +68,6 @@ def _svg_open(label: str, size: int, kind: str, code: str) -> str:
         f'data-{kind}="{escape(code)}" width="{size}" height="{size}" viewBox="0 0 40 40" '
         f'role="img" aria-label="{text}"><title>{text}</title>'
     )
-
-
-def variation_label(code: str | None) -> str:
-    return VARIATION[code][3] if code in VARIATION else NO_VARIATION_TEXT
-
-
-def assurance_label(code: str | None) -> str:
-    return ASSURANCE[code][2] if code in ASSURANCE else NO_ASSURANCE_TEXT
 
 
 def variation_icon(code: str | None, size: int = 36) -> str:

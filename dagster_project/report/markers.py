@@ -28,6 +28,12 @@ class Marker:
     detail: str = ""  # e.g. "PDSA cycle 2", "ward W07"
 
     @property
+    def order(self) -> tuple:
+        """Markers of one period in a stable order (by date, project, kind, then detail: two
+        cycles of one project adopted on one day must not swap places between runs)."""
+        return self.when, self.project_id, self.kind, self.detail
+
+    @property
     def text(self) -> str:
         words = KIND_WORDS.get(self.kind, self.kind.replace("_", " "))
         extra = f", {self.detail}" if self.detail else ""
@@ -72,7 +78,7 @@ def draw_markers(slots: Mapping[int, Sequence[Marker]], x: Callable[[int], float
     out = []
     for index in sorted(slots):
         xx = x(index) - dx / 2
-        group = sorted(slots[index], key=lambda m: (m.when, m.project_id, m.kind))
+        group = sorted(slots[index], key=lambda m: m.order)
         tip = "Intervention – " + "; ".join(m.text for m in group)
         kinds = " ".join(sorted({m.kind for m in group}))
         flag = 4 if compact else 6

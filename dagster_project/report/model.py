@@ -7,20 +7,20 @@ measure with no SPC chart (the yearly staff survey, chart type `none`) is shown 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
 
 from ..spc.attribute import EVENT_CHARTS
-from .data import CSU, ORGANISATION, PublishedData
+from .data import CSU, ORGANISATION, PublishedData, frame_rows
 from .quality_mark import QUALITY_TABLE, latest_marks
 from .markers import Marker
 from .formatting import (
     DOMAIN_LABELS,
     DOMAIN_ORDER,
     WITHHELD,
+    as_text,
     format_value,
     frequency_label,
     is_number,
@@ -162,27 +162,13 @@ class ReportModel:
                          for c in self.charts if c.primary}
 
 
-def _clean(value: object) -> object:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _rows(frame: pl.DataFrame) -> list[dict]:
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dicts()]
-
-
 def _point_order(points: pl.DataFrame) -> list[str]:
     """Points by period, and two events of one day by their number."""
     return [c for c in ("period", "event_number") if c in points.columns]
 
 
-def _text(value: object, default: str = "") -> str:
-    return default if value is None else str(value)
-
-
 def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
-    dim = _rows(data["dim_measure"])
+    dim = frame_rows(data["dim_measure"])
     summary = data["spc_summary"].with_columns(
         pl.col(c).cast(pl.Utf8) for c in ("measure_id", "level", "unit_code", "chart_type"))
     points = data["spc_points"].with_columns(
@@ -193,17 +179,17 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
     # measures: the catalogue, plus any measure the data has that the catalogue lacks
     measures: dict[str, Measure] = {}
     for row in dim:
-        mid = _text(row.get("measure_id"))
+        mid = as_text(row.get("measure_id"))
         if not mid or mid in measures:
             continue
         measures[mid] = Measure(
-            measure_id=mid, name=_text(row.get("measure_name"), mid),
-            domain=_text(row.get("domain"), "other").lower(), unit=_text(row.get("unit")),
-            direction=_text(row.get("direction"), "neutral").lower(),
-            default_target=row.get("default_target"), chart_type=_text(row.get("chart_type")),
-            frequency=_text(row.get("frequency"), "monthly").lower(),
-            description=_text(row.get("description")),
-            suppression=_text(row.get("suppression")).lower())
+            measure_id=mid, name=as_text(row.get("measure_name"), mid),
+            domain=as_text(row.get("domain"), "other").lower(), unit=as_text(row.get("unit")),
+            direction=as_text(row.get("direction"), "neutral").lower(),
+            default_target=row.get("default_target"), chart_type=as_text(row.get("chart_type")),
+            frequency=as_text(row.get("frequency"), "monthly").lower(),
+            description=as_text(row.get("description")),
+            suppression=as_text(row.get("suppression")).lower())
     seen = set()
     for frame in (summary, points, scorecard):
         if "measure_id" in frame.columns:
@@ -217,7 +203,7 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
         m.quality = marks.get(m.measure_id)
 
     # units: the organisation and every CSU in the dimension or the data
-    names = {r["csu_code"]: r["csu_name"] or r["csu_code"] for r in _rows(data["dim_csu"])}
+    names = {r["csu_code"]: r["csu_name"] or r["csu_code"] for r in frame_rows(data["dim_csu"])}
     org_codes: set[str] = set()
     csu_codes: set[str] = set(names)
     for frame in (summary, scorecard):
@@ -245,12 +231,12 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
     if not points.is_empty():
         for key, frame in points.sort(_point_order(points), nulls_last=False).partition_by(
                 ["measure_id", "level", "unit_code", "chart_type"], as_dict=True).items():
-            point_groups[tuple(_text(k) for k in key)] = _rows(frame)  # type: ignore[index]
+            point_groups[tuple(as_text(k) for k in key)] = frame_rows(frame)  # type: ignore[index]
     summary_rows: dict[ChartKey, dict] = {}
     derived: set[ChartKey] = set()
-    for row in _rows(summary):
-        key = (_text(row["measure_id"]), _text(row["level"]), _text(row["unit_code"]),
-               _text(row["chart_type"]))
+    for row in frame_rows(summary):
+        key = (as_text(row["measure_id"]), as_text(row["level"]), as_text(row["unit_code"]),
+               as_text(row["chart_type"]))
         summary_rows[key] = row
     for key, pts in point_groups.items():
         if key not in summary_rows:  # points without a summary: derive the latest values
@@ -280,12 +266,12 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
     if not scorecard.is_empty():
         for key, frame in scorecard.sort("period").partition_by(
                 ["measure_id", "level", "unit_code"], as_dict=True).items():
-            mid, level, code = (_text(k) for k in key)
+            mid, level, code = (as_text(k) for k in key)
             if mid in spc_measures or mid not in measures:
                 continue
             if level == ORGANISATION and code != org_code:
                 continue
-            rows = _rows(frame)
+            rows = frame_rows(frame)
             pts = [{"period": r["period"], "value": None if r.get("is_suppressed") else
                     r.get("value"), "target": r.get("target"), "point_type": "common_cause",
                     "null_reason": r.get("null_reason"),
@@ -296,7 +282,7 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
             unit = units.get((level, code)) or Unit(code, code, level)
             reason = (f"No SPC chart ({frequency_label(measure.frequency) or 'infrequent'} "
                       "measure): latest value compared with its target or benchmark.")
-            charts.append(Chart(measure, level, unit, _text(rows[-1].get("chart_type"), "none"),
+            charts.append(Chart(measure, level, unit, as_text(rows[-1].get("chart_type"), "none"),
                                 pts, {"latest_period": last["period"],
                                       "latest_value": last["value"], "target": last["target"],
                                       "is_suppressed": last["is_suppressed"],
@@ -309,19 +295,20 @@ def build_model(data: PublishedData, as_of: date | None = None) -> ReportModel:
                                unit_order.get(c.unit.code, -1), not c.primary, c.chart_type))
 
     signals = []
-    for row in _rows(data["spc_signals"]):
-        measure = measures.get(_text(row.get("measure_id")))
-        unit = units.get((_text(row.get("level")), _text(row.get("unit_code"))))
+    for row in frame_rows(data["spc_signals"]):
+        measure = measures.get(as_text(row.get("measure_id")))
+        unit = units.get((as_text(row.get("level")), as_text(row.get("unit_code"))))
         signals.append({**row, "measure": measure,
-                        "unit_name": unit.name if unit else _text(row.get("unit_code")),
+                        "unit_name": unit.name if unit else as_text(row.get("unit_code")),
                         "unit_page": unit.page if unit else None})
-    signals.sort(key=lambda s: (order.get(_text(s.get("measure_id")), 999),
+    signals.sort(key=lambda s: (order.get(as_text(s.get("measure_id")), 999),
                                 s.get("level") != ORGANISATION, s["unit_name"],
                                 str(s.get("period"))))
 
-    checks = sorted(_rows(data["check_summary"]), key=lambda r: (
-        {"fail": 0, "warn": 1}.get(_text(r.get("status")).lower(), 2), _text(r.get("asset_key"))))
-    dq = sorted(_rows(data["data_quality"]), key=lambda r: _text(r.get("extract")))
+    checks = sorted(frame_rows(data["check_summary"]), key=lambda r: (
+        {"fail": 0, "warn": 1}.get(as_text(r.get("status")).lower(), 2),
+        as_text(r.get("asset_key"))))
+    dq = sorted(frame_rows(data["data_quality"]), key=lambda r: as_text(r.get("extract")))
     as_of = as_of or date.today()
     for row in dq:
         latest = to_date(row.get("latest_extract_date"))

@@ -30,7 +30,7 @@ from .quality_mark import evidence_rows, mark_svg, stale_note
 STALE_AFTER_DAYS = 35
 
 
-def _env() -> Environment:
+def environment() -> Environment:
     env = Environment(
         loader=DictLoader({"base": templates.BASE, "index": templates.INDEX,
                            "measure": templates.MEASURE, "csu": templates.CSU}),
@@ -326,7 +326,3 @@ def render_csu(env: Environment, model: ReportModel, unit: Unit, ctx: PageContex
     content = env.get_template("csu").render(unit=unit, n_charts=len(charts), counts=counts,
                                              domains=domains)
     return _wrap(env, ctx, title=unit.name, root="../", active="csu", content=content)
-
-
-def environment() -> Environment:
-    return _env()

@@ -34,28 +34,24 @@ INTERVENTION_BASIS = {"implemented": "the first adopted change became standard w
                       "start_date": "no PDSA cycle yet: the project's start"}
 
 
-def _d(value: object) -> date | None:
-    return to_date(value)
-
-
 def impact_points(series: list[dict], impact: dict, frequency: str | None,
                   target: object = None) -> list[dict]:
     """The points one verdict rests on, for `spc_chart`: its baseline window and every point
     since the intervention period, with the baseline limits and the mean stepping from the
     baseline mean to the post mean (none when the verdict's figures are withheld)."""
-    when = _d(impact.get("intervention_date"))
+    when = to_date(impact.get("intervention_date"))
     if when is None:
         return []
     start = period_start(when, frequency)
     ordered = sorted(series, key=lambda p: str(p.get("period")))
-    before = [p for p in ordered if (_d(p.get("period")) or start) < start]
-    after = [p for p in ordered if (_d(p.get("period")) or start) >= start]
+    before = [p for p in ordered if (to_date(p.get("period")) or start) < start]
+    after = [p for p in ordered if (to_date(p.get("period")) or start) >= start]
     valued = [i for i, p in enumerate(before) if is_number(p.get("value"))]
     n_base = int(impact.get("baseline_points") or 0)
     first = valued[-n_base] if n_base and len(valued) >= n_base else (valued[0] if valued else 0)
     before = before[first:]
     withheld = bool(impact.get("is_suppressed"))
-    signal = _d(impact.get("first_signal_period"))
+    signal = to_date(impact.get("first_signal_period"))
     kind = {"improvement": "special_cause_improvement", "concern": "special_cause_concern",
             "neutral": "special_cause_neutral_high"}.get(verdict_view(impact.get("verdict"))["css"])
     out = []
@@ -63,7 +59,7 @@ def impact_points(series: list[dict], impact: dict, frequency: str | None,
         mean = None if withheld else impact.get("baseline_mean" if phase == "baseline"
                                                  else "post_mean")
         for p in rows:
-            is_signal = signal is not None and _d(p.get("period")) == signal and kind
+            is_signal = signal is not None and to_date(p.get("period")) == signal and kind
             out.append({
                 "period": p.get("period"), "value": p.get("value"),
                 "is_suppressed": p.get("is_suppressed"), "mean": mean,
@@ -121,9 +117,9 @@ def _aim(p: Project, reg: RegisterModel) -> list[str]:
 def pdsa_timeline(changes: list[dict], as_of: date, width: int = 1120) -> str:
     """The PDSA cycles as bars on a time axis (colour: the decision), with a diamond where a
     change became standard work. Pure SVG, like the charts."""
-    starts = [_d(c.get("pdsa_start")) for c in changes]
-    ends = [_d(c.get("pdsa_end")) or as_of for c in changes]
-    implemented = [_d(c.get("implemented_date")) for c in changes]
+    starts = [to_date(c.get("pdsa_start")) for c in changes]
+    ends = [to_date(c.get("pdsa_end")) or as_of for c in changes]
+    implemented = [to_date(c.get("implemented_date")) for c in changes]
     days = [d for d in (*starts, *ends, *implemented) if d is not None]
     if not days:
         return ""
@@ -189,7 +185,7 @@ def _measure_card(model: ReportModel, reg: RegisterModel, p: Project, impact: di
                 + ("spread: adopted here" if scope == "spread" else "the project's change")
                 + f" from {format_datetime(impact.get('intervention_date'))}")
     points = impact_points(series, impact, frequency, _link_target(p, impact))
-    when = _d(impact.get("intervention_date"))
+    when = to_date(impact.get("intervention_date"))
     markers = [Marker(when, "spread_adopted" if scope == "spread" else "change_adopted",
                       p.project_id)] if when else []
     cid = f"impact-{slug(p.project_id)}-{slug(mid)}-{slug(code)}-{scope}".replace(".", "_")

@@ -13,12 +13,11 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-import polars as pl
 
 from ..improvement.tables import ANNOTATIONS, PROPOSALS, PUBLISHED_IMPACT
 from ..publish import register_tables as pub
-from .data import PublishedData
-from .formatting import format_datetime, format_value, is_number, slug, to_date
+from .data import PublishedData, frame_rows
+from .formatting import as_text, format_datetime, format_value, is_number, slug, to_date
 from .markers import Marker
 from .model import Measure, ReportModel
 
@@ -43,21 +42,9 @@ VERDICT_CLASS = {"sustained_improvement": "improvement", "improvement_not_sustai
 ROLE_ORDER = {"outcome": 0, "process": 1, "balancing": 2}
 
 
-def _rows(frame: pl.DataFrame) -> list[dict]:
-    out = []
-    for row in frame.to_dicts():
-        out.append({k: (None if isinstance(v, float) and math.isnan(v) else v)
-                    for k, v in row.items()})
-    return out
-
-
-def _s(value: object) -> str:
-    return "" if value is None else str(value)
-
-
 def verdict_words(v: dict, measure: Measure | None) -> str:
     """The verdict of one impact row in plain words (docs/improvement-register.md)."""
-    verdict = _s(v.get("verdict"))
+    verdict = as_text(v.get("verdict"))
     unit = measure.unit if measure else None
     first = format_datetime(v.get("first_signal_period"))
     post, base = v.get("post_points"), v.get("baseline_points")
@@ -103,7 +90,7 @@ class Project:
 
     @property
     def project_id(self) -> str:
-        return _s(self.row.get("project_id"))
+        return as_text(self.row.get("project_id"))
 
     @property
     def page(self) -> str:
@@ -111,14 +98,14 @@ class Project:
 
     @property
     def stage(self) -> str:
-        return _s(self.row.get("stage"))
+        return as_text(self.row.get("stage"))
 
     @property
     def involvement(self) -> bool:
         return bool(self.row.get("patients_involved") or self.row.get("quality_partner_involved"))
 
     def outcome_verdicts(self) -> list[str]:
-        return [_s(v.get("verdict")) for v in self.impacts
+        return [as_text(v.get("verdict")) for v in self.impacts
                 if v.get("scope") == "project" and v.get("role") == "outcome"]
 
 
@@ -137,9 +124,6 @@ class RegisterModel:
     def empty(self) -> bool:
         return not self.projects and not self.walks and not self.events
 
-    def project(self, project_id: str) -> Project | None:
-        return next((p for p in self.projects if p.project_id == project_id), None)
-
     @property
     def paged(self) -> list[Project]:
         return [p for p in self.projects if p.has_page]
@@ -149,7 +133,7 @@ def _has_page(row: dict, as_of: date) -> bool:
     if row.get("is_active"):
         return True
     end = to_date(row.get("end_date"))
-    return (_s(row.get("stage")) in ("closed", "abandoned") and end is not None
+    return (as_text(row.get("stage")) in ("closed", "abandoned") and end is not None
             and 0 <= (as_of - end).days <= RECENTLY_CLOSED_DAYS)
 
 
@@ -160,35 +144,39 @@ def build_register(data: PublishedData, model: ReportModel) -> RegisterModel:
     csu_names = {u.code: u.name for u in model.csus}
     measures = {m.measure_id: m for m in model.measures}
     by_project: dict[str, Project] = {}
-    for row in sorted(_rows(data[pub.QI_PROJECTS]), key=lambda r: _s(r.get("project_id"))):
-        code = _s(row.get("csu_code"))
+    projects = frame_rows(data[pub.QI_PROJECTS])
+    for row in sorted(projects, key=lambda r: as_text(r.get("project_id"))):
+        code = as_text(row.get("csu_code"))
         p = Project(row, csu_names.get(code, code))
         p.has_page = _has_page(row, as_of)
         by_project[p.project_id] = p
     for name, attr in ((pub.QI_PDSA_LOG, "changes"), (pub.QI_PROJECT_MEASURES, "links"),
                        (PUBLISHED_IMPACT[1], "impacts"), (pub.QI_SPREAD, "spread")):
-        for row in _rows(data[name]):
-            p = by_project.get(_s(row.get("project_id")))
+        for row in frame_rows(data[name]):
+            p = by_project.get(as_text(row.get("project_id")))
             if p is not None:
                 getattr(p, attr).append(row)
     for p in by_project.values():
         p.changes.sort(key=lambda r: (r.get("cycle_no") or 0))
-        p.links.sort(key=lambda r: (ROLE_ORDER.get(_s(r.get("role")), 9), _s(r.get("measure_id"))))
+        p.links.sort(key=lambda r: (ROLE_ORDER.get(as_text(r.get("role")), 9),
+                                    as_text(r.get("measure_id"))))
         p.impacts.sort(key=lambda r: (r.get("scope") != "project",
-                                      ROLE_ORDER.get(_s(r.get("role")), 9),
-                                      _s(r.get("measure_id")), _s(r.get("unit_code"))))
-        p.spread.sort(key=lambda r: (_s(r.get("csu_code")), _s(r.get("location_code"))))
+                                      ROLE_ORDER.get(as_text(r.get("role")), 9),
+                                      as_text(r.get("measure_id")), as_text(r.get("unit_code"))))
+        p.spread.sort(key=lambda r: (as_text(r.get("csu_code")), as_text(r.get("location_code"))))
 
     local: dict[tuple[str, str], list[dict]] = {}
-    for row in _rows(data[pub.QI_LOCAL_MEASURE_VALUES].sort("period")):
-        local.setdefault((_s(row.get("project_id")), _s(row.get("measure_code"))), []).append(row)
+    for row in frame_rows(data[pub.QI_LOCAL_MEASURE_VALUES].sort("period")):
+        key = (as_text(row.get("project_id")), as_text(row.get("measure_code")))
+        local.setdefault(key, []).append(row)
 
-    attach_markers(model, _rows(data[ANNOTATIONS[1]]))
-    proposals = sorted(_rows(data[PROPOSALS[1]]), key=lambda r: (
-        bool(r.get("is_confirmed")), _s(r.get("project_id")), _s(r.get("measure_id")),
-        _s(r.get("unit_code"))))
-    walks = sorted(_rows(data[pub.WASTE_WALKS]), key=lambda r: _s(r.get("walk_date")))
-    events = sorted(_rows(data[pub.IMPROVEMENT_EVENTS]), key=lambda r: _s(r.get("event_date")))
+    attach_markers(model, frame_rows(data[ANNOTATIONS[1]]))
+    proposals = sorted(frame_rows(data[PROPOSALS[1]]), key=lambda r: (
+        bool(r.get("is_confirmed")), as_text(r.get("project_id")), as_text(r.get("measure_id")),
+        as_text(r.get("unit_code"))))
+    walks = sorted(frame_rows(data[pub.WASTE_WALKS]), key=lambda r: as_text(r.get("walk_date")))
+    events = sorted(frame_rows(data[pub.IMPROVEMENT_EVENTS]),
+                    key=lambda r: as_text(r.get("event_date")))
     return RegisterModel(projects=list(by_project.values()), walks=walks, events=events,
                          proposals=proposals, measures=measures, csu_names=csu_names,
                          local_series=local, as_of=as_of)
@@ -198,14 +186,14 @@ def annotation_marker(row: dict) -> Marker | None:
     when = to_date(row.get("annotation_date"))
     if when is None:
         return None
-    kind = _s(row.get("kind"))
+    kind = as_text(row.get("kind"))
     if kind == "change_adopted" and row.get("cycle_no") is not None:
         detail = f"PDSA cycle {row['cycle_no']}"
     elif kind == "spread_adopted":
         detail = f"ward {row['location_code']}" if row.get("location_code") else "whole CSU"
     else:
         detail = ""
-    return Marker(when, kind, _s(row.get("project_id")), detail)
+    return Marker(when, kind, as_text(row.get("project_id")), detail)
 
 
 def attach_markers(model: ReportModel, annotations: list[dict]) -> None:
@@ -215,9 +203,10 @@ def attach_markers(model: ReportModel, annotations: list[dict]) -> None:
     for row in annotations:
         marker = annotation_marker(row)
         if marker is not None:
-            key = (_s(row.get("measure_id")), _s(row.get("level")), _s(row.get("unit_code")))
+            key = (as_text(row.get("measure_id")), as_text(row.get("level")),
+                   as_text(row.get("unit_code")))
             by_key.setdefault(key, set()).add(marker)
     for chart in model.charts:
         found = by_key.get((chart.measure.measure_id, chart.level, chart.unit.code))
         if found:
-            chart.markers = sorted(found, key=lambda m: (m.when, m.project_id, m.kind))
+            chart.markers = sorted(found, key=lambda m: m.order)
