@@ -35,6 +35,10 @@ class Settings:
     report_org_code: str | None
     output_permissions: str
     dagster_home: Path
+    warehouse_engine: str
+    spark_master: str
+    spark_shuffle_partitions: int
+    lake_dir: Path
 
 
 def get_settings() -> Settings:
@@ -56,4 +60,23 @@ def get_settings() -> Settings:
         # who may read what the pipeline writes: group (0640/0750) or owner (0600/0700)
         output_permissions=os.environ.get("OUTPUT_PERMISSIONS") or "group",
         dagster_home=_path("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME)),
+        # which engine builds the dbt layers: the embedded DuckDB, or Spark (engine/)
+        warehouse_engine=_engine(os.environ.get("WAREHOUSE_ENGINE") or DUCKDB),
+        # the Spark session's master: a local session by default, a cluster by its URL
+        spark_master=os.environ.get("SPARK_MASTER") or "local[*]",
+        # Spark's default of 200 is for clusters; a few suit a local session's cores
+        spark_shuffle_partitions=int(os.environ.get("SPARK_SHUFFLE_PARTITIONS") or "4"),
+        # on Spark, where the raw layer lands as Parquet and Spark keeps its tables
+        lake_dir=_path("LAKE_DIR", "data/lake"),
     )
+
+
+DUCKDB, SPARK = "duckdb", "spark"
+ENGINES = (DUCKDB, SPARK)
+
+
+def _engine(value: str) -> str:
+    engine = value.strip().lower()
+    if engine not in ENGINES:
+        raise ValueError(f"WAREHOUSE_ENGINE={value!r}: expected one of {', '.join(ENGINES)}")
+    return engine

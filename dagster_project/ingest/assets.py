@@ -21,6 +21,7 @@ What counts as a failure, and what is retried:
 import dagster as dg
 
 from ..console import Progress
+from ..engine import land_extract
 from ..contracts import CONTRACTS, Contract
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..retries import TRANSIENT_RETRY_POLICY, only_transient_retried
@@ -84,6 +85,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
         with only_transient_retried(f"raw/{contract.name}", context.retry_number, RETRY_POLICY), \
                 warehouse.connect() as con:
             result = load_extract(con, contract, landing, progress=loaded_so_far)
+            land_extract(con, contract.name)  # on Spark: into the lake, beside the warehouse
             row_count = con.execute(
                 f"SELECT count(*) FROM {RAW_SCHEMA}.{quote_ident(contract.name)}").fetchone()[0]
         for f in result.files:

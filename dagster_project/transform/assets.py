@@ -18,6 +18,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from ..console import Progress
+from ..engine.dbt import dbt_on_engine
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..retries import (
     TRANSIENT_RETRY_POLICY, WarehouseBusy, mentions_lock, only_transient_retried,
@@ -191,8 +192,9 @@ def build_dbt_assets(name: str = DBT_OP, select: str = "fqn:*",
         config: DbtBuildConfig,
     ):
         with only_transient_retried("dbt build", context.retry_number):
-            with warehouse.lock(), warehouse_env(warehouse.resolved_path):
-                invocation = dbt.cli(dbt_build_args(config), context=context,
+            with warehouse.lock(), warehouse_env(warehouse.resolved_path), \
+                    dbt_on_engine(warehouse, dbt_project().manifest_path) as engine_args:
+                invocation = dbt.cli(engine_args(dbt_build_args(config)), context=context,
                                      raise_on_error=False)
                 # dagster-dbt forwards an interrupt to dbt and waits this long (default 25 s)
                 invocation.termination_timeout_seconds = DBT_STOP_SECONDS
