@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,8 @@ class Settings:
     spark_master: str
     spark_shuffle_partitions: int
     lake_dir: Path
+    quality_as_of_date: date | None
+    gx_chunk_rows: int
 
 
 def get_settings() -> Settings:
@@ -68,6 +71,12 @@ def get_settings() -> Settings:
         spark_shuffle_partitions=int(os.environ.get("SPARK_SHUFFLE_PARTITIONS") or "4"),
         # on Spark, where the raw layer lands as Parquet and Spark keeps its tables
         lake_dir=_path("LAKE_DIR", "data/lake"),
+        # the day the quality checks' freshness windows count back from (YYYY-MM-DD; today when
+        # unset): a test or a re-run of an old night pins it
+        quality_as_of_date=_day(os.environ.get("QUALITY_AS_OF_DATE")),
+        # rows Great Expectations sees at once: a bigger batch is validated in chunks, so
+        # memory stays bounded whatever the table's size
+        gx_chunk_rows=max(1, int(os.environ.get("GX_CHUNK_ROWS") or 1_000_000)),
     )
 
 
@@ -80,3 +89,7 @@ def _engine(value: str) -> str:
     if engine not in ENGINES:
         raise ValueError(f"WAREHOUSE_ENGINE={value!r}: expected one of {', '.join(ENGINES)}")
     return engine
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

@@ -27,7 +27,9 @@ from ..contracts import CONTRACTS
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..retries import TRANSIENT_RETRY_POLICY, only_transient_retried
 from ..settings import EXPECTATIONS_DIR
-from .gx_runner import SuiteResult, load_suite, run_suite, suite_has_blocking
+from .gx_runner import run_suite
+from .outcomes import SuiteResult
+from .suite_file import load_suite, suite_has_blocking
 from .history import CheckRecord, append_results, gx_records, record_contract_results
 from .suites import suite_paths
 

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from .relations import relation_exists
+
 CHECK_RESULTS_DDL = """
 create table if not exists quality.check_results (
     run_id varchar not null,
@@ -215,7 +217,7 @@ def contract_records(con, run_id: str, since: datetime | None,
                      extracts: Sequence[str] | None = None) -> list[CheckRecord]:
     """Ingestion contract results for files logged in `raw.load_log` at or after `since`
     (naive UTC, the convention of `loaded_at`), optionally for some extracts only."""
-    if not _exists(con, "raw", "load_log"):
+    if not relation_exists(con, "raw.load_log"):
         return []
     where, params = ["1 = 1"], []
     if since is not None:
@@ -229,7 +231,7 @@ def contract_records(con, run_id: str, since: datetime | None,
                coalesce(rows_quarantined, 0), message, loaded_at
         from raw.load_log where {' and '.join(where)}
         order by loaded_at, file_name""", params).fetchall()
-    has_quarantine = _exists(con, "raw", "quarantine")
+    has_quarantine = relation_exists(con, "raw.quarantine")
     out = []
     for extract, file_name, status, rows_in, _rows_loaded, quarantined, message, loaded_at in logs:
         asset = f"raw/{extract}"
@@ -266,16 +268,10 @@ def record_contract_results(con, run_id: str, since: datetime | None,
     return records
 
 
-def _exists(con, schema: str, table: str) -> bool:
-    return con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table]).fetchall()[0][0] > 0
-
-
 def failed_blocking_results(con, run_id: str) -> list[tuple[str, str, str, str | None]]:
     """(asset_key, check_name, check_source, observed_value) of every failed ERROR result of
     one run."""
-    if not _exists(con, "quality", "check_results"):
+    if not relation_exists(con, "quality.check_results"):
         return []
     return con.execute("""
         select asset_key, check_name, check_source, observed_value

@@ -147,7 +147,8 @@ def test_every_raw_suite_runs_without_gx_errors(con):
 def test_only_the_columns_expectations_read_are_fetched(con):
     """A wide table is fetched as the columns its expectations name; the others stay present by
     name (a column-set expectation still passes) but hold no data."""
-    from dagster_project.quality.gx_runner import _fetch_df, columns_used
+    from dagster_project.quality.batches import fetch_frame
+    from dagster_project.quality.suite_file import columns_used
 
     con.execute("create schema if not exists scratch")
     con.execute("create or replace table scratch.wide as select range as id, "
@@ -161,7 +162,7 @@ def test_only_the_columns_expectations_read_are_fetched(con):
                  {"type": "expect_table_row_count_to_be_between",
                   "kwargs": {"min_value": 1000, "max_value": 1000}}]}
     assert columns_used(suite["expectations"]) == {"grp"}
-    df = _fetch_df(con, "select * from scratch.wide", {"grp"})
+    df = fetch_frame(con, "select * from scratch.wide", {"grp"})
     assert list(df.columns) == ["id", "lineage_hash", "grp"]
     assert df["lineage_hash"].isna().all() and df["grp"].notna().all()
     result = run_suite(con, suite)

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from dagster_project.contracts import CONTRACTS
-from dagster_project.quality.gx_runner import (
-    SEVERITIES, _parameters_used, expectation_names, load_suite)
+from dagster_project.quality.suite_file import (
+    SEVERITIES, expectation_names, load_suite, parameters_used)
 from dagster_project.quality.suites import (
     CONTRACT, contract_part, raw_suite_path, render_raw_suite, suite_paths, sync_raw_suites)
 
@@ -38,7 +38,7 @@ def test_suite_is_well_formed_gx(path):
     for exp in suite["expectations"]:
         assert exp["meta"].get("severity", meta["severity"]) in SEVERITIES
         assert exp["meta"].get("notes"), f"{path.name}: say why {exp['meta'].get('name')} exists"
-        assert _parameters_used(exp["kwargs"]) <= set(meta.get("parameters", {}))
+        assert parameters_used(exp["kwargs"]) <= set(meta.get("parameters", {}))
         if "batch" in exp["meta"]:
             assert exp["meta"]["batch"] in meta.get("batches", {})
 
