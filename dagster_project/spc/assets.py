@@ -23,6 +23,7 @@ from .icons import assurance_type, variation_icon
 from .labels import label_points
 from .provisional import hold_back, judged, provisional_counts, with_provisional
 from .rebase_dates import RebaseDatesError, checked_rebase_dates
+from .xmr import SHORT_GROUP
 
 CHART_KEYS = ["measure_id", "level", "unit_code"]
 # A chart: a unit's series of a measure has a chart of its periods and, for a rare-event measure,
@@ -89,7 +90,7 @@ def _parts_as_rebase_groups(chart: pl.DataFrame) -> pl.DataFrame:
     return chart.with_columns(
         period=pl.col("date"),
         rebase_group=(pl.col("part") - 1).cast(pl.Int64),
-        short_group_warning=pl.len().over(*CHART_KEYS, "part") < 13,
+        short_group_warning=pl.len().over(*CHART_KEYS, "part") < SHORT_GROUP,
         improvement_direction=pl.col("direction"),
     )
 

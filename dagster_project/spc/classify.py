@@ -11,7 +11,6 @@ TYPES = [
     "2 in 3 Above CL", "2 in 3 Below CL",
     "7 Points Above CL", "7 Points Below CL",
 ]
-COMMON = TYPES[0]
 
 
 def special_cause_type(frame: pl.DataFrame) -> pl.DataFrame:
