@@ -1,8 +1,8 @@
 """SPC charts and sparklines drawn as SVG strings: pure, deterministic, no JavaScript.
 
 Making Data Count conventions: the value line and common-cause points in grey, the mean solid,
-process limits dashed grey (#a6a6a6), the target dashed red (#de1b1b), special-cause points blue
-(improvement), orange (concern) or purple (neutral). Limits are drawn per rebase group, with a
+process limits dashed grey, the target dashed red, special-cause points blue (improvement),
+orange (concern) or purple (neutral), in the colours of palette.py. Limits are drawn per rebase group, with a
 vertical marker where they are recalculated; trial limits (a group too short for reliable limits)
 are dotted and labelled. Each point has a `<title>` (a native hover tooltip) with its period,
 value and the rule that fired; the chart has a `<title>` and `<desc>` as its text alternative.
@@ -27,19 +27,26 @@ from .formatting import (
 )
 from .markers import MARKER, Marker, draw_markers, marker_slots
 
-GREY = "#a6a6a6"
-PROVISIONAL = "#425563"  # the ring of a provisional (hollow) point
+from .palette import (
+    AXIS,
+    BLUE,
+    EMPTY,
+    FAINT,
+    GREY,
+    GRID,
+    INK,
+    LINE,
+    MEAN,
+    ORANGE,
+    PROVISIONAL,
+    PURPLE,
+    RED,
+    TEXT,
+    WHITE,
+    WITHHELD_FILL,
+)
+
 PROVISIONAL_LABEL = "Provisional (not yet complete, not judged)"
-LINE = "#7f7f7f"
-MEAN = "#3b3b3b"
-BLUE = "#00b0f0"
-ORANGE = "#e46c0a"
-PURPLE = "#490092"
-RED = "#de1b1b"
-GRID = "#ececec"
-WITHHELD_FILL = "#f3f3f3"
-AXIS = "#bfbfbf"
-TEXT = "#4d4d4d"
 FONT = "Arial, 'Liberation Sans', 'Helvetica Neue', Helvetica, sans-serif"
 
 POINT_COLOURS = {
@@ -215,10 +222,10 @@ def spc_chart(
         f'aria-labelledby="{cid}-title {cid}-desc" font-family="{escape(FONT)}">',
         f'<title id="{cid}-title">{escape(name)}</title>',
         f'<desc id="{cid}-desc">{escape(description)}</desc>',
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<rect width="{width}" height="{height}" fill="{WHITE}"/>',
     ]
     if title:
-        head.append(f'<text x="8" y="19" font-size="15" font-weight="700" fill="#212b32">'
+        head.append(f'<text x="8" y="19" font-size="15" font-weight="700" fill="{INK}">'
                     f'{escape(title)}</text>')
         if subtitle:
             head.append(f'<text x="8" y="36" font-size="11.5" fill="{TEXT}">'
@@ -335,7 +342,7 @@ def spc_chart(
                    f'<rect x="{_f(x(i) - dx / 2)}" y="{_f(top)}" width="{_f(dx)}" '
                    f'height="{_f(plot_h)}" fill="{WITHHELD_FILL}"/>'
                    f'<rect x="{_f(x(i) - side)}" y="{_f(top + plot_h - 2 * side)}" '
-                   f'width="{_f(2 * side)}" height="{_f(2 * side)}" fill="#ffffff" '
+                   f'width="{_f(2 * side)}" height="{_f(2 * side)}" fill="{WHITE}" '
                    f'stroke="{LINE}" stroke-width="1.2"/></g>')
     # points, each with its tooltip
     r_common = 2.3 if compact else 3.2
@@ -349,7 +356,7 @@ def spc_chart(
         r = r_common if colour == GREY else r_special
         if p.get("is_provisional"):  # not yet complete: hollow, and judged by no rule
             out.append(f'<circle class="pt provisional" cx="{_f(x(i))}" cy="{_f(y(v))}" '
-                       f'r="{r_special}" fill="#ffffff" stroke="{PROVISIONAL}" '
+                       f'r="{r_special}" fill="{WHITE}" stroke="{PROVISIONAL}" '
                        f'stroke-width="1.6"><title>'
                        f'{escape(point_tooltip(p, unit, frequency, no_spc_reason))}</title>'
                        f'</circle>')
@@ -432,11 +439,11 @@ def _legend(pts, targets, trial, groups, x0: float, y0: float, fs: int,
             xx += 13
         elif kind == "ring":
             out.append(f'<circle cx="{_f(xx + 5)}" cy="{_f(y0 - fs * 0.35)}" r="4" '
-                       f'fill="#ffffff" stroke="{colour}" stroke-width="1.6"/>')
+                       f'fill="{WHITE}" stroke="{colour}" stroke-width="1.6"/>')
             xx += 13
         elif kind == "box":
             out.append(f'<rect x="{_f(xx + 1)}" y="{_f(y0 - fs * 0.35 - 4)}" width="8" '
-                       f'height="8" fill="#ffffff" stroke="{colour}" stroke-width="1.2"/>')
+                       f'height="8" fill="{WHITE}" stroke="{colour}" stroke-width="1.2"/>')
             xx += 13
         else:
             dash = f' stroke-dasharray="{rest[0]}"' if rest and rest[0] else ""
@@ -546,7 +553,7 @@ def sparkline(points: Sequence[Mapping[str, object]], *, unit: str | None,
            f'aria-label="{escape(alt)}"><title>{escape(alt)}</title>']
     if not finite:
         out.append(f'<line x1="4" y1="{height / 2}" x2="{width - 4}" y2="{height / 2}" '
-                   f'stroke="#e0e0e0" stroke-dasharray="3 3"/></svg>')
+                   f'stroke="{EMPTY}" stroke-dasharray="3 3"/></svg>')
         return "".join(out)
     lo, hi = min(finite), max(finite)
     if hi == lo:
@@ -565,7 +572,7 @@ def sparkline(points: Sequence[Mapping[str, object]], *, unit: str | None,
     for run in _group_runs(means, groups):
         y0, y1 = y(means[run[0]]), y(means[run[-1]])  # type: ignore[arg-type]
         out.append(f'<line x1="{_f(x(run[0]))}" y1="{_f(y0)}" x2="{_f(x(run[-1]))}" '
-                   f'y2="{_f(y1)}" stroke="#c8c8c8" stroke-width="1"/>')
+                   f'y2="{_f(y1)}" stroke="{FAINT}" stroke-width="1"/>')
     for run in _group_runs(values, [0] * n):
         if len(run) > 1:
             line = " ".join(f"{_f(x(i))},{_f(y(values[i]))}" for i in run)  # type: ignore
@@ -578,11 +585,11 @@ def sparkline(points: Sequence[Mapping[str, object]], *, unit: str | None,
             continue
         colour = POINT_COLOURS.get(str(p.get("point_type") or "common_cause"), GREY)
         if p.get("is_provisional"):
-            out.append(f'<circle cx="{_f(x(i))}" cy="{_f(y(v))}" r="2.4" fill="#ffffff" '
+            out.append(f'<circle cx="{_f(x(i))}" cy="{_f(y(v))}" r="2.4" fill="{WHITE}" '
                        f'stroke="{PROVISIONAL}" stroke-width="1"/>')
         elif i == last_i:
             out.append(f'<circle cx="{_f(x(i))}" cy="{_f(y(v))}" r="2.8" fill="{colour}" '
-                       f'stroke="#fff" stroke-width="0.8"/>')
+                       f'stroke="{WHITE}" stroke-width="0.8"/>')
         elif colour != GREY:
             out.append(f'<circle cx="{_f(x(i))}" cy="{_f(y(v))}" r="1.8" fill="{colour}"/>')
     out.append("</svg>")

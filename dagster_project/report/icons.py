@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-GREY = "#a6a6a6"
-BLUE = "#00b0f0"
-ORANGE = "#e46c0a"
-PURPLE = "#490092"
-RED = "#de1b1b"
+from .palette import BLUE, GREY, ORANGE, PLACEHOLDER_BAR, PLACEHOLDER_RING, PURPLE, RED, WHITE
 
 # code -> (colour, letter or "", shape of the run of points, text alternative)
 VARIATION: dict[str, tuple[str, str, str, str]] = {
@@ -70,6 +66,12 @@ def _svg_open(label: str, size: int, kind: str, code: str) -> str:
     )
 
 
+def _ring(colour: str) -> str:
+    """The icon's coloured ring on a faint fill of the same colour."""
+    return (f'<circle cx="20" cy="20" r="18" fill="{WHITE}" stroke="{colour}" stroke-width="2.6"/>'
+            f'<circle cx="20" cy="20" r="16.7" fill="{colour}" fill-opacity="0.07"/>')
+
+
 def variation_icon(code: str | None, size: int = 36) -> str:
     """The variation icon for a `variation_icon` code; a dashed empty circle when there is none."""
     if code not in VARIATION:
@@ -77,9 +79,7 @@ def variation_icon(code: str | None, size: int = 36) -> str:
     colour, letter, shape, label = VARIATION[code]
     ys = _RUNS[shape]
     parts = [_svg_open(label, size, "variation", code)]
-    parts.append(f'<circle cx="20" cy="20" r="18" fill="#fff" stroke="{colour}" '
-                 f'stroke-width="2.6"/><circle cx="20" cy="20" r="16.7" fill="{colour}" '
-                 f'fill-opacity="0.07"/>')
+    parts.append(_ring(colour))
     line = " ".join(f"{x},{y}" for x, y in zip(_XS, ys))
     parts.append(f'<polyline points="{line}" fill="none" stroke="{GREY}" stroke-width="1.2"/>')
     for i, (x, y) in enumerate(zip(_XS, ys)):
@@ -100,9 +100,7 @@ def assurance_icon(code: str | None, size: int = 36) -> str:
         return _empty_icon(NO_ASSURANCE_TEXT, size, "assurance", code or "none")
     colour, letter, label = ASSURANCE[code]
     parts = [_svg_open(label, size, "assurance", code)]
-    parts.append(f'<circle cx="20" cy="20" r="18" fill="#fff" stroke="{colour}" '
-                 f'stroke-width="2.6"/><circle cx="20" cy="20" r="16.7" fill="{colour}" '
-                 f'fill-opacity="0.07"/>')
+    parts.append(_ring(colour))
     # the target line the letter is judged against
     parts.append(f'<line x1="8" y1="29.5" x2="32" y2="29.5" stroke="{RED}" stroke-width="1.4" '
                  f'stroke-dasharray="2.5 1.8"/>')
@@ -115,7 +113,7 @@ def assurance_icon(code: str | None, size: int = 36) -> str:
 def _empty_icon(label: str, size: int, kind: str, code: str) -> str:
     return (
         _svg_open(label, size, kind, code)
-        + f'<circle cx="20" cy="20" r="17" fill="none" stroke="#d0d0d0" stroke-width="1.6" '
-        f'stroke-dasharray="3 3"/><line x1="14" y1="20" x2="26" y2="20" stroke="#b0b0b0" '
-        f'stroke-width="1.6"/></svg>'
+        + f'<circle cx="20" cy="20" r="17" fill="none" stroke="{PLACEHOLDER_RING}" '
+        f'stroke-width="1.6" stroke-dasharray="3 3"/><line x1="14" y1="20" x2="26" y2="20" '
+        f'stroke="{PLACEHOLDER_BAR}" stroke-width="1.6"/></svg>'
     )

@@ -15,8 +15,9 @@ from datetime import date, timedelta
 from html import escape
 
 from .formatting import format_datetime, to_date
+from .palette import NHS_BLUE
 
-MARKER = "#005eb8"
+MARKER = NHS_BLUE  # an intervention: the NHS identity's blue
 KIND_WORDS = {"change_adopted": "change adopted", "spread_adopted": "spread adopted"}
 
 

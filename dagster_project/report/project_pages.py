@@ -19,16 +19,16 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from . import register_templates
-from .charts import FONT, GREY, LINE, TEXT, _f, spc_chart, text_width
+from .charts import FONT, _f, spc_chart, text_width
 from .formatting import MISSING, format_datetime, format_value, is_number, slug, to_date
 from .markers import MARKER, Marker, period_start
 from .model import Measure, ReportModel
+from .palette import BLUE, GREY, LINE, ORANGE, SLATE, TEXT, WHITE
 from .pages import PageContext, _wrap
 from .portfolio import _label, verdict_view
 from .register import Project, RegisterModel, verdict_words
 
-DECISION_COLOURS = {"adopt": "#00b0f0", "adapt": "#768692", "abandon": "#e46c0a",
-                    "ongoing": "#a6a6a6"}
+DECISION_COLOURS = {"adopt": BLUE, "adapt": SLATE, "abandon": ORANGE, "ongoing": GREY}
 INTERVENTION_BASIS = {"implemented": "the first adopted change became standard work",
                       "pdsa_start": "no change adopted yet: the first PDSA cycle's start",
                       "start_date": "no PDSA cycle yet: the project's start"}
@@ -135,7 +135,7 @@ def pdsa_timeline(changes: list[dict], as_of: date, width: int = 1120) -> str:
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="pdsa-timeline" viewBox="0 0 {width} '
            f'{height}" width="{width}" height="{height}" role="img" aria-label="PDSA cycles on '
            f'a time line" font-family="{escape(FONT)}"><rect width="{width}" height="{height}" '
-           f'fill="#ffffff"/>']
+           f'fill="{WHITE}"/>']
     for i, c in enumerate(changes):
         y = top + i * row_h
         start, end = starts[i], ends[i]
@@ -156,7 +156,7 @@ def pdsa_timeline(changes: list[dict], as_of: date, width: int = 1120) -> str:
             out.append(f'<g class="implemented"><title>Standard work from '
                        f'{format_datetime(implemented[i])}</title><path d="M{_f(xi)},{_f(yi - 7)}'
                        f'L{_f(xi + 7)},{_f(yi)}L{_f(xi)},{_f(yi + 7)}L{_f(xi - 7)},{_f(yi)}Z" '
-                       f'fill="{MARKER}" stroke="#ffffff"/></g>')
+                       f'fill="{MARKER}" stroke="{WHITE}"/></g>')
     axis_y = top + row_h * len(changes) + 4
     out.append(f'<line x1="{left}" y1="{axis_y}" x2="{width - right}" y2="{axis_y}" '
                f'stroke="{LINE}"/>')

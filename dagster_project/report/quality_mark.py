@@ -15,11 +15,13 @@ import duckdb
 import polars as pl
 from markupsafe import escape
 
+from .palette import FAIL, PASS, UNKNOWN, WARN
+
 DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("timeliness", "Timeliness"), ("completeness", "Completeness"), ("validity", "Validity"),
     ("consistency", "Consistency (checks)"), ("coverage", "Coverage"), ("audited", "Audited"),
 )
-RATING_COLOURS = {"pass": "#00703c", "warn": "#ffb81c", "fail": "#d5281b", "unknown": "#d8dde0"}
+RATING_COLOURS = {"pass": PASS, "warn": WARN, "fail": FAIL, "unknown": UNKNOWN}
 RATING_WORDS = {"pass": "good", "warn": "some concern", "fail": "poor", "unknown": "not known"}
 QUALITY_TABLE = "measure_data_quality"
 QUALITY_COLUMNS = ("measure_id", "assessed_on", "data_as_of", "overall_rating",

@@ -6,9 +6,9 @@ stack. No script, font, stylesheet or image is fetched, so the report works with
 
 from __future__ import annotations
 
-CSS = """
-:root{--blue:#005eb8;--ink:#212b32;--muted:#4c6272;--line:#d8dde0;--bg:#f0f4f5;
---imp:#00b0f0;--con:#e46c0a;--neu:#490092;--cc:#a6a6a6;--red:#de1b1b}
+from .palette import css_variables
+
+CSS = "\n" + css_variables() + """
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font-family:Arial,"Liberation Sans","Helvetica Neue",Helvetica,sans-serif;
@@ -42,7 +42,7 @@ border-radius:6px;padding:10px 14px}
 .tile .t{font-size:13px;color:var(--muted)}
 .tile.imp{border-left-color:var(--imp)}.tile.con{border-left-color:var(--con)}
 .tile.pass{border-left-color:var(--imp)}.tile.fail{border-left-color:var(--con)}
-.tile.sig{border-left-color:var(--neu)}.tile.dq{border-left-color:#768692}
+.tile.sig{border-left-color:var(--neu)}.tile.dq{border-left-color:var(--slate)}
 .tile.dq.bad{border-left-color:var(--red)}
 .domain{margin-top:26px}
 .domain h2{display:flex;align-items:center;gap:10px;margin:0 0 8px;font-size:20px}
@@ -74,7 +74,7 @@ color:#fff;white-space:nowrap}
 .b-neutral{background:var(--neu)}.b-common{background:#8a8a8a}
 .st{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:700;
 border:1px solid}
-.st-pass{color:#00703c;border-color:#00703c;background:#e6f4ec}
+.st-pass{color:var(--pass);border-color:var(--pass);background:#e6f4ec}
 .st-warn{color:#8a5300;border-color:#b26a00;background:#fff4e0}
 .st-fail{color:#b10e1e;border-color:#b10e1e;background:#fdecee}
 .dq svg{vertical-align:middle}
@@ -247,7 +247,7 @@ icons of each statistical process control chart.</p>
 {% if csus %}
 <div class="csu-list">
 {% for c in csus %}<a href="{{ c.unit.page }}" data-csu="{{ c.unit.code }}"><div class="nm">{{ c.unit.name }}</div>
-<div class="ct"><span class="dot" style="background:#00b0f0"></span>{{ c.improvement }} improvement · <span class="dot" style="background:#e46c0a"></span>{{ c.concern }} concern · {{ c.charts }} charts</div></a>
+<div class="ct"><span class="dot" style="background:var(--imp)"></span>{{ c.improvement }} improvement · <span class="dot" style="background:var(--con)"></span>{{ c.concern }} concern · {{ c.charts }} charts</div></a>
 {% endfor %}</div>
 {% else %}<p class="none panel">None: no Clinical Service Units in the published data.</p>{% endif %}
 </section>
@@ -338,8 +338,8 @@ CSU = ICON_KEY + """
 <div class="crumbs"><a href="../index.html">Board summary</a> › <a href="../index.html#csus">Clinical Service Units</a></div>
 <h1>{{ unit.name }}</h1>
 <p class="lead">Clinical Service Unit {{ unit.code }} · {{ n_charts }} measure{{ 's' if n_charts != 1 }} charted ·
-<span class="dot" style="background:#00b0f0"></span>{{ counts.improvement }} showing improvement ·
-<span class="dot" style="background:#e46c0a"></span>{{ counts.concern }} showing concern</p>
+<span class="dot" style="background:var(--imp)"></span>{{ counts.improvement }} showing improvement ·
+<span class="dot" style="background:var(--con)"></span>{{ counts.concern }} showing concern</p>
 {{ icon_key() }}
 {% for domain, label, cards in domains %}
 <section class="domain" id="domain-{{ domain }}">
