@@ -40,11 +40,12 @@ def validate_batch(con, sql: str, runtime: list[dict], parameters: dict) -> tupl
 
     rows = con.execute(f"select count(*) from ({sql}) as q").fetchall()[0][0]
     chunk = gx_chunk_rows()
-    if rows <= chunk:
-        return rows, validate_frame(fetch_frame(con, sql, columns_used(runtime)), runtime,
-                                    params(runtime))
     row_wise = [e for e in runtime if e["type"] in ROW_WISE]
     whole = [e for e in runtime if e["type"] not in ROW_WISE]
+    # without row-wise expectations chunks would not help: everything sees the whole batch
+    if rows <= chunk or not row_wise:
+        return rows, validate_frame(fetch_frame(con, sql, columns_used(runtime)), runtime,
+                                    params(runtime))
     results = []
     batch_columns = relation_columns(con, f"({sql})")
     kept = [c for c in batch_columns if c in columns_used(runtime)] or batch_columns[:1]

@@ -1,11 +1,12 @@
 """The suites in `expectations/`: where they are, and the raw-table suites generated from CONTRACTS.
 
 A raw table's suite has two kinds of expectation, told apart by `meta.source`:
-- `contract`: generated from the extract's contract (columns present, required columns not null,
-  allowed value sets, ranges, patterns, the key unique within a delivery, the cross-field rules,
-  the references, the row count within a band of the previous delivery). Never edit these by
-  hand: change the contract, then run `python -m dagster_project.quality.suites` to rewrite
-  them. (Their `meta.severity` is the one thing an analyst may change; it is kept.)
+- `contract`: generated from the extract's contract: what the loader cannot see (columns present,
+  referential coverage now, the row count within a band of the previous delivery), each an
+  aggregate query in DuckDB. The row-level rules (required, value sets, ranges, patterns, the
+  key, the cross-field rules) are checked once, by the loader, which quarantines a breaking row
+  before it reaches the raw table. Never edit these by hand: change the contract, then run
+  `python -m dagster_project.quality.suites` to rewrite them. (Their `meta.severity` is the one thing an analyst may change; it is kept.)
 - anything else (`analyst`): domain checks written in the JSON itself (freshness, harm and
   category shares, plausible proportions). Regeneration keeps them, and keeps any parameters and
   batches that are not generated.
@@ -16,7 +17,6 @@ A test fails when a contract changed and the suites were not regenerated.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from ..contracts import CONTRACTS, LINEAGE_COLUMNS, Contract
@@ -25,6 +25,8 @@ from ..settings import EXPECTATIONS_DIR
 
 CONTRACT = "contract"
 RULES_BATCH = "contract_rules"
+REFERENCE_BATCH = "reference__"
+ROWS_WITHOUT_REFERENCE = "rows_without_reference"
 ROW_COUNT_BAND = (0.5, 2.0)
 
 
@@ -41,73 +43,44 @@ def _exp(type_: str, name: str, notes: str, **kwargs) -> dict:
             "meta": {"name": name, "source": CONTRACT, "severity": "ERROR", "notes": notes}}
 
 
-def _non_capturing(pattern: str) -> str:
-    """`(a|b)` -> `(?:a|b)`: pandas warns about match groups in a contains() pattern."""
-    return re.sub(r"(?<!\\)\((?!\?)", "(?:", pattern)
-
-
-def _ref_param(ref) -> str:
-    return f"ref__{ref.to_extract}__{ref.to_column}"
+def _reference_batch(ref) -> str:
+    return f"{REFERENCE_BATCH}{ref.column}"
 
 
 def contract_part(contract: Contract) -> tuple[list[dict], dict, dict]:
-    """(expectations, parameters, batches) that the contract implies."""
+    """(expectations, parameters, batches) that the contract implies.
+
+    Only what the loader cannot see: every row-level rule of the contract (required values,
+    value sets, ranges, patterns, the key unique in a delivery, the cross-field rules) is the
+    loader's, which quarantines a breaking row before it reaches the raw table (ingest/validate.py);
+    checking the loaded rows again would only re-read them. What is left is judged with
+    aggregate queries in DuckDB, so GX sees a count, never the rows:
+    - the columns are there (the table's schema);
+    - referential coverage now: the loader checked each reference when the row arrived, but the
+      referenced table may have changed since (a correction);
+    - the delivery's size against the previous delivery's.
+    """
     exps: list[dict] = []
     lineage = [name for name, _ in LINEAGE_COLUMNS]
     exps.append(_exp("expect_table_columns_to_match_set", "columns_present",
                      "Every contract column and the lineage columns exist.",
                      column_set=[*contract.column_names, *lineage], exact_match=False))
-    for col in contract.columns:
-        if col.required:
-            exps.append(_exp("expect_column_values_to_not_be_null", f"not_null:{col.name}",
-                             "A required column.", column=col.name))
-        if col.allowed and col.allowed_prefixes:
-            alternatives = [re.escape(v) for v in col.allowed] + \
-                [re.escape(p) + ".+" for p in col.allowed_prefixes]
-            exps.append(_exp("expect_column_values_to_match_regex", f"allowed_values:{col.name}",
-                             "One of the contract's values (or prefixes).",
-                             column=col.name, regex=f"^(?:{'|'.join(alternatives)})$"))
-        elif col.allowed:
-            exps.append(_exp("expect_column_values_to_be_in_set", f"allowed_values:{col.name}",
-                             "One of the contract's values.",
-                             column=col.name, value_set=list(col.allowed)))
-        if col.min is not None or col.max is not None:
-            exps.append(_exp("expect_column_values_to_be_between", f"range:{col.name}",
-                             "Within the contract's range.", column=col.name,
-                             min_value=col.min, max_value=col.max))
-        if col.pattern:
-            exps.append(_exp("expect_column_values_to_match_regex", f"pattern:{col.name}",
-                             "Matches the contract's pattern in full.",
-                             column=col.name, regex=f"^(?:{_non_capturing(col.pattern)})$"))
-    if len(contract.key) == 1:
-        exps.append(_exp("expect_column_values_to_be_unique", "unique_key",
-                         "The key is unique within a delivery.", column=contract.key[0]))
-    else:
-        exps.append(_exp("expect_compound_columns_to_be_unique", "unique_key",
-                         "The key is unique within a delivery.", column_list=list(contract.key),
-                         ignore_row_if="never"))
     batches = {}
-    if contract.rules:
-        batches[RULES_BATCH] = (
-            "select " + ", ".join(f'({r.holds}) as "rule__{r.name}"' for r in contract.rules)
-            + " from {batch} as b")
-        for r in contract.rules:
-            e = _exp("expect_column_values_to_be_in_set", f"rule:{r.name}",
-                     f"Cross-field rule on {r.column}: {r.holds} (null passes).",
-                     column=f"rule__{r.name}", value_set=[True])
-            e["meta"]["batch"] = RULES_BATCH
-            exps.append(e)
-    params = {}
     for ref in contract.references:
-        params[_ref_param(ref)] = {
-            "kind": "values",
-            "sql": f"select distinct {ref.to_column} from raw.{ref.to_extract}"}
-        exps.append(_exp("expect_column_values_to_be_in_set", f"reference:{ref.column}",
-                         f"Exists in {ref.to_extract}.{ref.to_column}.", column=ref.column,
-                         value_set={"$PARAMETER": _ref_param(ref)}))
+        batches[_reference_batch(ref)] = (
+            f"select count(*) as {ROWS_WITHOUT_REFERENCE} from {{batch}} as b "
+            f"where b.{ref.column} is not null and b.{ref.column} not in "
+            f"(select {ref.to_column} from raw.{ref.to_extract} "
+            f"where {ref.to_column} is not null)")
+        e = _exp("expect_column_max_to_be_between", f"reference:{ref.column}",
+                 f"Rows of the delivery whose {ref.column} is no longer in "
+                 f"{ref.to_extract}.{ref.to_column} (counted in DuckDB).",
+                 column=ROWS_WITHOUT_REFERENCE, min_value=0, max_value=0)
+        e["meta"]["batch"] = _reference_batch(ref)
+        exps.append(e)
     low, high = ROW_COUNT_BAND
-    params["row_count_min"] = {"kind": "previous_row_count", "factor": low, "default": 1}
-    params["row_count_max"] = {"kind": "previous_row_count", "factor": high, "default": None}
+    params = {"row_count_min": {"kind": "previous_row_count", "factor": low, "default": 1},
+              "row_count_max": {"kind": "previous_row_count", "factor": high, "default": None}}
     band = _exp("expect_table_row_count_to_be_between", "table_row_count_band",
                 f"The delivery has between {low:g}x and {high:g}x the rows of the previous "
                 "delivery (a WARN: a short or doubled file is worth a look).",
@@ -116,6 +89,11 @@ def contract_part(contract: Contract) -> tuple[list[dict], dict, dict]:
     band["meta"]["severity"] = "WARN"
     exps.append(band)
     return exps, params, batches
+
+
+def _generated_batch(name: str) -> bool:
+    # RULES_BATCH: the cross-field rules' batch of earlier versions, now the loader's alone
+    return name == RULES_BATCH or name.startswith(REFERENCE_BATCH)
 
 
 def render_raw_suite(contract: Contract, existing: dict | None = None) -> dict:
@@ -134,7 +112,8 @@ def render_raw_suite(contract: Contract, existing: dict | None = None) -> dict:
                         if k.startswith("ref__") or k.startswith("row_count_")}
     kept_params = {k: v for k, v in old_meta.get("parameters", {}).items()
                    if k not in generated_params}
-    kept_batches = {k: v for k, v in old_meta.get("batches", {}).items() if k != RULES_BATCH}
+    kept_batches = {k: v for k, v in old_meta.get("batches", {}).items()
+                    if not _generated_batch(k)}
     meta = {
         "table": f"raw.{contract.name}",
         "asset_key": ["raw", contract.name],

@@ -6,6 +6,7 @@ import dagster as dg
 from quality_fixtures import good_incidents, insert_raw, org_rows
 
 from dagster_project.quality.checks import build_contract_check, build_suite_check
+from dagster_project.quality.suite_file import load_suite
 from dagster_project.resources import WarehouseResource
 from dagster_project.settings import EXPECTATIONS_DIR
 
@@ -19,8 +20,8 @@ def fake_raw_incidents(warehouse: WarehouseResource) -> None:
         con.execute("drop schema if exists raw cascade")
         insert_raw(con, "org_structure", org_rows(), date(2025, 1, 1))
         rows = good_incidents()
-        if BAD["flag"]:
-            rows[0]["physical_harm"] = "catastrophic"
+        if BAD["flag"]:  # a CSU not in org_structure: only the suite sees a reference gone
+            rows[0]["csu_code"] = "NOPE"
         insert_raw(con, "incidents", rows, date(2025, 7, 1))
 
 
@@ -53,7 +54,8 @@ def test_suite_check_passes_records_history_and_lets_downstream_run(tmp_path):
     con = duckdb.connect(str(tmp_path / "wh.duckdb"))
     n, runs = con.execute("select count(*), count(distinct run_id) from quality.check_results "
                           "where check_source = 'gx'").fetchone()
-    assert n > 30 and runs == 1
+    suite = load_suite(EXPECTATIONS_DIR / "raw.incidents.json")
+    assert n == len(suite["expectations"]) and runs == 1
     assert con.execute("select distinct run_id from quality.check_results").fetchone()[0] \
         == result.run_id
 
@@ -63,7 +65,7 @@ def test_blocking_error_stops_downstream_and_metadata_names_the_failure(tmp_path
     ev = {e.check_name: e for e in result.get_asset_check_evaluations()}["gx_incidents"]
     assert not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR
     md = ev.metadata["failures"].value
-    assert "allowed_values:physical_harm" in md and "catastrophic" in md
+    assert "reference:csu_code" in md and "NOPE" not in md  # a count, never the row's value
     assert ev.metadata["failed_error"].value == 1
     assert materialized(result) == {"raw/incidents"}
 
