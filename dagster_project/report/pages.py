@@ -9,7 +9,8 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
 from . import templates
-from .charts import natural_range, spc_chart, sparkline
+from .chart_series import natural_range
+from .charts import spc_chart
 from .data import ORGANISATION
 from .formatting import (
     DIRECTION_LABELS,
@@ -26,6 +27,7 @@ from .formatting import (
 from .icons import VARIATION_SHORT, assurance_icon, variation_icon
 from .model import Chart, Measure, ReportModel, Unit
 from .quality_mark import evidence_rows, mark_svg, stale_note
+from .sparkline import sparkline
 
 STALE_AFTER_DAYS = 35
 

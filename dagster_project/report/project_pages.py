@@ -19,7 +19,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from . import register_templates
-from .charts import FONT, _f, spc_chart, text_width
+from .charts import spc_chart
 from .formatting import MISSING, format_datetime, format_value, is_number, slug, to_date
 from .markers import MARKER, Marker, period_start
 from .model import Measure, ReportModel
@@ -27,6 +27,7 @@ from .palette import BLUE, GREY, LINE, ORANGE, SLATE, TEXT, WHITE
 from .pages import PageContext, _wrap
 from .portfolio import _label, verdict_view
 from .register import Project, RegisterModel, verdict_words
+from .svg import FONT, coord, text_width
 
 DECISION_COLOURS = {"adopt": BLUE, "adapt": SLATE, "abandon": ORANGE, "ongoing": GREY}
 INTERVENTION_BASIS = {"implemented": "the first adopted change became standard work",
@@ -139,7 +140,7 @@ def pdsa_timeline(changes: list[dict], as_of: date, width: int = 1120) -> str:
     for i, c in enumerate(changes):
         y = top + i * row_h
         start, end = starts[i], ends[i]
-        out.append(f'<text x="{left - 8}" y="{_f(y + 14)}" text-anchor="end" font-size="11" '
+        out.append(f'<text x="{left - 8}" y="{coord(y + 14)}" text-anchor="end" font-size="11" '
                    f'fill="{TEXT}">Cycle {escape(str(c.get("cycle_no")))}</text>')
         if start is None:
             continue
@@ -148,14 +149,16 @@ def pdsa_timeline(changes: list[dict], as_of: date, width: int = 1120) -> str:
         tip = (f"Cycle {c.get('cycle_no')}: {format_datetime(start)} to "
                f"{format_datetime(c.get('pdsa_end')) if c.get('pdsa_end') else 'ongoing'}, "
                f"decision {decision}")
+        bar = coord(max(x(end) - x(start), 3))
         out.append(f'<g class="cycle {escape(decision)}"><title>{escape(tip)}</title>'
-                   f'<rect x="{_f(x(start))}" y="{_f(y + 4)}" width="{_f(max(x(end) - x(start), 3))}" '
+                   f'<rect x="{coord(x(start))}" y="{coord(y + 4)}" width="{bar}" '
                    f'height="{row_h - 8}" rx="3" fill="{colour}"/></g>')
         if implemented[i] is not None:
             xi, yi = x(implemented[i]), y + row_h / 2
+            diamond = (f"M{coord(xi)},{coord(yi - 7)}L{coord(xi + 7)},{coord(yi)}"
+                       f"L{coord(xi)},{coord(yi + 7)}L{coord(xi - 7)},{coord(yi)}Z")
             out.append(f'<g class="implemented"><title>Standard work from '
-                       f'{format_datetime(implemented[i])}</title><path d="M{_f(xi)},{_f(yi - 7)}'
-                       f'L{_f(xi + 7)},{_f(yi)}L{_f(xi)},{_f(yi + 7)}L{_f(xi - 7)},{_f(yi)}Z" '
+                       f'{format_datetime(implemented[i])}</title><path d="{diamond}" '
                        f'fill="{MARKER}" stroke="{WHITE}"/></g>')
     axis_y = top + row_h * len(changes) + 4
     out.append(f'<line x1="{left}" y1="{axis_y}" x2="{width - right}" y2="{axis_y}" '
@@ -164,7 +167,7 @@ def pdsa_timeline(changes: list[dict], as_of: date, width: int = 1120) -> str:
         text = label_day.strftime("%b %Y")
         xx = min(max(x(label_day), left + text_width(text, 11) / 2),
                  width - right - text_width(text, 11) / 2)
-        out.append(f'<text x="{_f(xx)}" y="{axis_y + 16}" text-anchor="middle" font-size="11" '
+        out.append(f'<text x="{coord(xx)}" y="{axis_y + 16}" text-anchor="middle" font-size="11" '
                    f'fill="{TEXT}">{escape(text)}</text>')
     out.append("</svg>")
     return "".join(out)

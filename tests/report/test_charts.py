@@ -6,7 +6,8 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
-from dagster_project.report.charts import spc_chart, sparkline
+from dagster_project.report.charts import spc_chart
+from dagster_project.report.sparkline import sparkline
 
 SVG = "{http://www.w3.org/2000/svg}"
 

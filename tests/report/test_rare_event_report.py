@@ -11,7 +11,8 @@ import duckdb
 import polars as pl
 
 from dagster_project.report import build_report
-from dagster_project.report.charts import natural_range, spc_chart
+from dagster_project.report.chart_series import natural_range
+from dagster_project.report.charts import spc_chart
 
 from .conftest import GENERATED_AT, ORG, build_frames, subset, write_warehouse
 

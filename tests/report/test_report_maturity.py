@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 
 from dagster_project.report import build_report
-from dagster_project.report.charts import PROVISIONAL_LABEL, spc_chart
+from dagster_project.report.chart_text import PROVISIONAL_LABEL
+from dagster_project.report.charts import spc_chart
 from dagster_project.report.quality_mark import DIMENSIONS
 
 from .conftest import CATALOGUE, GENERATED_AT, ORG, write_warehouse
