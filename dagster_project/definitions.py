@@ -6,33 +6,15 @@ setup step prepared; settings are read then, never at import.
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
 import dagster as dg
 
 from .permissions import apply_output_permissions
 from .resources import WarehouseResource
-from .settings import DBT_PROJECT_DIR
-
-TELEMETRY_OFF = {
-    "DAGSTER_DISABLE_TELEMETRY": "1",
-    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    "GX_ANALYTICS_ENABLED": "False",
-}
-
-
-def dbt_executable() -> str:
-    """The dbt installed beside this Python, so a run needs no activated virtualenv."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else "dbt"
+from .telemetry import switch_off_telemetry
 
 
 def build_definitions() -> dg.Definitions:
-    # No telemetry from any part of the stack, however the code location is started.
-    for var, value in TELEMETRY_OFF.items():
-        os.environ.setdefault(var, value)
+    switch_off_telemetry()  # however the code location is started
     apply_output_permissions()  # owner/group only, for everything this process and dbt write
     from .improvement.assets import impact_verdicts
     from .ingest.assets import ingest_assets
@@ -44,7 +26,7 @@ def build_definitions() -> dg.Definitions:
     from .sensors import landing_folder_sensor
     from .spc.assets import spc_tables
     from .transform.assets import build_dbt_selections
-    from .transform.resource import ProjectDbtCliResource
+    from .transform.resource import dbt_resource
 
     return dg.Definitions(
         assets=[*ingest_assets, *build_dbt_selections(), impact_verdicts, spc_tables,
@@ -55,9 +37,7 @@ def build_definitions() -> dg.Definitions:
         sensors=[landing_folder_sensor],
         resources={
             "warehouse": WarehouseResource(),
-            "dbt": ProjectDbtCliResource(project_dir=str(DBT_PROJECT_DIR),
-                                  profiles_dir=str(DBT_PROJECT_DIR),
-                                  dbt_executable=dbt_executable()),
+            "dbt": dbt_resource(),
         },
         executor=dg.in_process_executor,
     )

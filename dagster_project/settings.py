@@ -33,6 +33,7 @@ class Settings:
     schedule_cron: str
     schedule_timezone: str
     duckdb_memory_limit: str
+    dbt_threads: int
     report_org_code: str | None
     output_permissions: str
     dagster_home: Path
@@ -58,6 +59,8 @@ def get_settings() -> Settings:
         # DuckDB's own default is 80% of RAM; a cap makes big loads spill to
         # <warehouse>.tmp instead, so a national run stays well inside a modest machine.
         duckdb_memory_limit=os.environ.get("DUCKDB_MEMORY_LIMIT", "4GB"),
+        # dbt's threads: models and tests run side by side (passed to every dbt invocation)
+        dbt_threads=int(os.environ.get("DBT_THREADS") or "4"),
         # the organisation the HTML report is for, when the warehouse holds several
         report_org_code=os.environ.get("REPORT_ORG_CODE") or None,
         # who may read what the pipeline writes: group (0640/0750) or owner (0600/0700)

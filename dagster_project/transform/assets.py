@@ -10,9 +10,8 @@ import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -23,6 +22,8 @@ from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..retries import (
     TRANSIENT_RETRY_POLICY, WarehouseBusy, mentions_lock, only_transient_retried,
 )
+from ..settings import get_settings
+from .profile import profile_vars
 from .project import dbt_project
 from .translator import ProjectDbtTranslator
 
@@ -40,28 +41,15 @@ class DbtBuildConfig(dg.Config):
     lookback_months: int | None = None
 
 
-def dbt_build_args(config: DbtBuildConfig) -> list[str]:
+def dbt_build_args(config: DbtBuildConfig, variables: dict[str, Any]) -> list[str]:
+    """`dbt build` with the profile's `variables` (transform/profile.py) and the run's config,
+    in one --vars (sorted: the same values give the same text, which dbt's parse state keys on)."""
     args = ["build"]
     if config.full_refresh:
         args.append("--full-refresh")
     if config.lookback_months is not None:
-        args += ["--vars", json.dumps({"lookback_months": config.lookback_months})]
-    return args
-
-
-@contextmanager
-def warehouse_env(path: str) -> Iterator[None]:
-    """dbt runs in its project folder and reads WAREHOUSE_PATH: hand it the absolute path the
-    rest of the run uses."""
-    previous = os.environ.get("WAREHOUSE_PATH")
-    os.environ["WAREHOUSE_PATH"] = os.path.abspath(path)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("WAREHOUSE_PATH", None)
-        else:
-            os.environ["WAREHOUSE_PATH"] = previous
+        variables = {**variables, "lookback_months": config.lookback_months}
+    return [*args, "--vars", json.dumps(variables, sort_keys=True)]
 
 
 def keep_partial_parse(run_target: Path, project_dir: Path) -> None:
@@ -192,10 +180,11 @@ def build_dbt_assets(name: str = DBT_OP, select: str = "fqn:*",
         config: DbtBuildConfig,
     ):
         with only_transient_retried("dbt build", context.retry_number):
-            with warehouse.lock(), warehouse_env(warehouse.resolved_path), \
+            variables = profile_vars(get_settings(), warehouse.resolved_path)
+            with warehouse.lock(), \
                     dbt_on_engine(warehouse, dbt_project().manifest_path) as engine_args:
-                invocation = dbt.cli(engine_args(dbt_build_args(config)), context=context,
-                                     raise_on_error=False)
+                invocation = dbt.cli(engine_args(dbt_build_args(config, variables)),
+                                     context=context, raise_on_error=False)
                 # dagster-dbt forwards an interrupt to dbt and waits this long (default 25 s)
                 invocation.termination_timeout_seconds = DBT_STOP_SECONDS
                 running_dbt.add(invocation.process)
