@@ -59,6 +59,14 @@ TABLES: dict[str, tuple[str, ...]] = {
     QUALITY_TABLE: QUALITY_COLUMNS,  # a data-quality mark per measure and night
 }
 
+# Columns read where a table has them, and no note where it has not: what an older warehouse
+# may lack without the report losing anything it needs.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    # location history may repeat a CSU (the newest name per code is kept); the organisation's
+    # name is optional in the reference extract
+    "dim_csu": ("valid_from", "org_name"),
+}
+
 ORGANISATION = "organisation"
 CSU = "csu"
 
@@ -93,10 +101,7 @@ def read_published(con: duckdb.DuckDBPyConnection) -> PublishedData:
     notes: list[str] = []
     for table, wanted in TABLES.items():
         present = _existing_columns(con, table)
-        extras: list[str] = []
-        if table == "dim_csu":
-            # location history may repeat a CSU: keep the newest name per code
-            extras = [c for c in ("valid_from",) if c in present]
+        extras = [c for c in OPTIONAL_COLUMNS.get(table, ()) if c in present]
         if not present:
             notes.append(f"published.{table} is missing: shown as empty")
             frame = pl.DataFrame({c: [] for c in wanted})
@@ -116,15 +121,18 @@ def read_published(con: duckdb.DuckDBPyConnection) -> PublishedData:
 
 
 def _distinct_csus(frame: pl.DataFrame) -> pl.DataFrame:
-    schema = {"csu_code": pl.Utf8, "csu_name": pl.Utf8, "org_code": pl.Utf8}
+    schema = {"csu_code": pl.Utf8, "csu_name": pl.Utf8, "org_code": pl.Utf8, "org_name": pl.Utf8}
     if frame.is_empty():
         return pl.DataFrame({c: [] for c in schema}, schema=schema)
     frame = frame.filter(pl.col("csu_code").is_not_null())
+    if "org_name" not in frame.columns:
+        frame = frame.with_columns(org_name=pl.lit(None, pl.Utf8))
     order = ["csu_code", "valid_from"] if "valid_from" in frame.columns else ["csu_code"]
     return (
         frame.sort([*order, "csu_name"], nulls_last=False)
         .group_by("csu_code", maintain_order=True)
-        .agg(pl.col("csu_name").drop_nulls().last(), pl.col("org_code").drop_nulls().last())
+        .agg(pl.col("csu_name").drop_nulls().last(), pl.col("org_code").drop_nulls().last(),
+             pl.col("org_name").drop_nulls().last())
         .select(pl.col(c).cast(t) for c, t in schema.items())
         .sort("csu_code")
     )

@@ -30,7 +30,7 @@ from ..permissions import folder_mode
 from .data import read_published
 from .export import write_pngs, write_summary_csv
 from .formatting import slug
-from .model import build_model
+from .model_build import build_model
 from .pages import chart_svg, environment, page_context, render_csu, render_index, render_measure
 from .portfolio import render_portfolio
 from .project_pages import render_project
