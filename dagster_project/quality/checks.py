@@ -1,6 +1,9 @@
 """The asset checks: one per GX suite in `expectations/`, one ingestion-contract check per raw
 extract; every result is appended to `quality.check_results`.
 
+A suite whose inputs did not change since it last passed is not run again: its verdict is carried
+(carry.py) and its metadata says from which run (`carried_from_run`).
+
 Blocking: a suite's check is `blocking=True` when the suite has at least one ERROR expectation.
 It returns `passed=False` if any expectation failed, with severity ERROR if an ERROR expectation
 failed (Dagster then skips the checked asset's downstream assets in the run, and the publish
@@ -27,7 +30,7 @@ from ..contracts import CONTRACTS
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..retries import TRANSIENT_RETRY_POLICY, only_transient_retried
 from ..settings import EXPECTATIONS_DIR
-from .gx_runner import run_suite
+from .carry import run_or_carry
 from .outcomes import SuiteResult
 from .suite_file import load_suite, suite_has_blocking
 from .history import CheckRecord, append_results, gx_records, record_contract_results
@@ -56,17 +59,28 @@ def failures_markdown(result: SuiteResult) -> str:
     return "\n".join(lines)
 
 
+def carried(result: SuiteResult) -> str:
+    return (f"carried from run {result.carried_from_run}: nothing the suite reads changed "
+            "since it passed")
+
+
 def check_result(result: SuiteResult) -> dg.AssetCheckResult:
     """The Dagster result of one suite run, with failing expectations readable in the UI."""
     severity = dg.AssetCheckSeverity.ERROR if result.blocking_failed \
         else dg.AssetCheckSeverity.WARN
+    description = (f"{len(result.failed)} of {len(result.outcomes)} expectations failed "
+                   f"({len(result.blocking_failed)} blocking)" if result.failed
+                   else f"{len(result.outcomes)} expectations passed")
+    carried_from = {}
+    if result.carried_from_run:
+        description += f" ({carried(result)})"
+        carried_from = {"carried_from_run": result.carried_from_run}
     return dg.AssetCheckResult(
         passed=result.passed,
         severity=severity,
-        description=(f"{len(result.failed)} of {len(result.outcomes)} expectations failed "
-                     f"({len(result.blocking_failed)} blocking)" if result.failed
-                     else f"{len(result.outcomes)} expectations passed"),
+        description=description,
         metadata={
+            **carried_from,
             "suite": result.suite_name,
             "table": result.table,
             "rows_checked": result.rows_checked if result.rows_checked is not None else -1,
@@ -102,13 +116,14 @@ def build_suite_check(path: str | Path) -> dg.AssetChecksDefinition:
         with only_transient_retried(f"check gx_{table_name}"), warehouse.connect() as con:
             # the suite file is read again here, so an analyst's edit applies to the next run
             run_id = context.run.run_id
-            result = run_suite(con, load_suite(path), run_id=run_id)
+            result = run_or_carry(con, load_suite(path), run_id)
             append_results(con, gx_records(result, run_id))
         for o in result.failed:
             log = context.log.error if o.severity == "ERROR" else context.log.warning
             log(f"{result.asset_key} {o.severity} {o.name}: {o.observed_value}")
         context.log.info(f"{result.suite_name}: {len(result.outcomes)} expectations, "
-                         f"{len(result.failed)} failed, {result.seconds:.2f}s")
+                         f"{len(result.failed)} failed, {result.seconds:.2f}s"
+                         + (f", {carried(result)}" if result.carried_from_run else ""))
         return check_result(result)
 
     return _check

@@ -44,6 +44,20 @@ create table if not exists quality.check_results (
 )
 """
 
+# One row per suite check: the fingerprint of what it read (fingerprint.py) and whether it passed,
+# or the run whose passing verdict it carried because nothing it reads had changed.
+SUITE_VALIDATIONS_DDL = """
+create table if not exists quality.suite_validations (
+    suite_name varchar not null,
+    run_id varchar not null,
+    fingerprint varchar,
+    passed boolean not null,
+    rows_checked bigint,
+    carried_from_run varchar,
+    checked_at timestamp not null
+)
+"""
+
 CHECK_SUMMARY_VIEW = """
 create or replace view quality.check_summary as
 with ranked as (
@@ -118,6 +132,7 @@ def utcnow() -> datetime:
 def ensure_history(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists quality")
     con.execute(CHECK_RESULTS_DDL)
+    con.execute(SUITE_VALIDATIONS_DDL)
     con.execute(CHECK_SUMMARY_VIEW)
     con.execute(PASS_RATE_DAILY_VIEW)
 

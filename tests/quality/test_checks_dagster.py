@@ -70,6 +70,17 @@ def test_blocking_error_stops_downstream_and_metadata_names_the_failure(tmp_path
     assert materialized(result) == {"raw/incidents"}
 
 
+def test_a_rerun_on_unchanged_data_carries_the_verdict_and_a_change_is_checked(tmp_path):
+    first = _run(tmp_path, bad=False)
+    second = _run(tmp_path, bad=False)  # the asset rewrites the very same rows
+    ev = {e.check_name: e for e in second.get_asset_check_evaluations()}["gx_incidents"]
+    assert ev.passed and ev.metadata["carried_from_run"].value == first.run_id
+    assert f"carried from run {first.run_id}" in ev.description
+    third = _run(tmp_path, bad=True)
+    ev = {e.check_name: e for e in third.get_asset_check_evaluations()}["gx_incidents"]
+    assert not ev.passed and "carried_from_run" not in ev.metadata
+
+
 def test_quality_checks_cover_every_suite_and_extract():
     from dagster_project.contracts import CONTRACTS
     from dagster_project.quality.checks import quality_checks
