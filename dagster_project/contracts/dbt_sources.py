@@ -22,6 +22,9 @@ from . import CONTRACTS, LINEAGE_COLUMNS, Column, Contract
 
 STAGING_DIR = DBT_PROJECT_DIR / "models" / "staging"
 RAW_SCHEMA = "raw"
+# Every generated source carries this tag: a model that needs the list of extracts (the
+# published data_quality table) reads it from dbt's graph, not from a second copy.
+EXTRACT_TAG = "extract"
 HEADER = ("# Generated from dagster_project/contracts/extracts.py by\n"
           "# `python -m dagster_project.contracts.dbt_sources`: do not edit by hand.\n")
 
@@ -30,8 +33,8 @@ DBT_TYPES = {
     "text": "string", "month": "string", "quarter": "string", "int": "bigint",
     "decimal": "double", "date": "date", "timestamp": "timestamp", "bool": "boolean",
 }
-LINEAGE_TYPES = {"VARCHAR": "string", "BIGINT": "bigint", "DATE": "date",
-                 "TIMESTAMP": "timestamp"}
+# DuckDB column types (the lineage columns, the ingest step's own tables) as dbt data types
+SQL_TYPES = {"VARCHAR": "string", "BIGINT": "bigint", "DATE": "date", "TIMESTAMP": "timestamp"}
 LINEAGE_DESCRIPTIONS = {
     "_extract_date": "The date in the delivered file's name.",
     "_file_name": "The delivered file the row came from.",
@@ -71,7 +74,7 @@ def _table(contract: Contract) -> list[str]:
     for col in contract.columns:
         lines += _column(col.name, dbt_type(col), col.description)
     for name, sql_type in LINEAGE_COLUMNS:
-        lines += _column(name, LINEAGE_TYPES[sql_type], LINEAGE_DESCRIPTIONS[name])
+        lines += _column(name, SQL_TYPES[sql_type], LINEAGE_DESCRIPTIONS[name])
     return lines
 
 
@@ -90,6 +93,8 @@ def render_sources(family: str) -> str:
         f"    description: Raw {label} extracts as loaded by the ingest step (every delivery "
         "kept, with lineage).",
         f"    schema: {RAW_SCHEMA}",
+        "    config:",
+        f"      tags: [{EXTRACT_TAG}]",
         "    tables:",
     ]
     tables = [_table(c) for c in CONTRACTS if c.family == family]

@@ -41,8 +41,8 @@ SUPPRESSED_REASON = "suppressed"
 UNPUBLISHED_RULE = "unpublished"
 # the cell key of a unit's own figure (not a breakdown), as the dbt model writes it
 UNIT_TOTAL = "''"
-# (schema, model) of the policy's dbt models: the publish asset depends on them
-POLICY_MODELS = {tuple(relation.split(".")) for relation in (WITHHELD_CELLS, EXPOSED_GROUPS)}
+# the policy's dbt models (by name, as their relations above): the publish asset depends on them
+POLICY_MODELS = tuple(relation.split(".")[1] for relation in (WITHHELD_CELLS, EXPOSED_GROUPS))
 CENTRE_LINE = ("mean", "lpl", "upl")
 
 

@@ -10,6 +10,7 @@ A chart is keyed by the columns measure_id, level and unit_code, never by one jo
 
 
 from datetime import datetime, timezone
+from functools import cache
 
 import dagster as dg
 import duckdb
@@ -17,12 +18,14 @@ import polars as pl
 
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..retries import TRANSIENT_RETRY_POLICY, transient_only
+from ..transform.keys import dbt_asset_key, dbt_relation
 from . import attribute_chart, xmr
 from .attribute import EVENT_CHARTS
 from .icons import assurance_type, variation_icon
 from .labels import label_points
 from .provisional import hold_back, judged, provisional_counts, with_provisional
 from .rebase_dates import RebaseDatesError, checked_rebase_dates
+from .tables import POINTS, SIGNAL_HISTORY, SIGNALS, SPC_SCHEMA, SPC_TABLES, SUMMARY
 from .xmr import SHORT_GROUP
 
 CHART_KEYS = ["measure_id", "level", "unit_code"]
@@ -374,8 +377,9 @@ def _read(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
     return con.sql(sql).pl()
 
 
-SIGNAL_HISTORY_DDL = """
-create table if not exists spc.spc_signal_history (
+HISTORY = f"{SPC_SCHEMA}.{SIGNAL_HISTORY}"
+SIGNAL_HISTORY_DDL = f"""
+create table if not exists {HISTORY} (
     measure_id varchar, level varchar, unit_code varchar, period date,
     special_cause_type varchar, point_type varchar, value double,
     detected_run_id varchar, detected_at timestamp, is_baseline boolean,
@@ -385,11 +389,11 @@ create table if not exists spc.spc_signal_history (
 # A history written before charts were keyed by chart type gains the columns; its rows belong
 # to the (then only) chart of periods of their measure, level and unit.
 SIGNAL_HISTORY_MIGRATION = (
-    "alter table spc.spc_signal_history add column if not exists chart_type varchar",
-    "alter table spc.spc_signal_history add column if not exists event_number bigint",
+    f"alter table {HISTORY} add column if not exists chart_type varchar",
+    f"alter table {HISTORY} add column if not exists event_number bigint",
 )
 SIGNAL_HISTORY_BACKFILL = f"""
-update spc.spc_signal_history as h set chart_type = s.chart_type
+update {HISTORY} as h set chart_type = s.chart_type
 from summary_df as s
 where h.chart_type is null and s.measure_id = h.measure_id and s.level = h.level
   and s.unit_code = h.unit_code
@@ -397,50 +401,61 @@ where h.chart_type is null and s.measure_id = h.measure_id and s.level = h.level
 """
 
 
-SPC_TABLES = ("spc_points", "spc_summary", "spc_signals")
+# The dbt models and seed the SPC step reads (keys and relations from the dbt manifest).
+SCORECARD_MODEL = "fct_scorecard_monthly"
+CATALOGUE_MODEL = "dim_measure"
+INTERVALS_MODEL = "fct_rare_event_intervals"
+REBASE_SEED = "spc_rebase_dates"
+INPUTS = (SCORECARD_MODEL, INTERVALS_MODEL, CATALOGUE_MODEL, REBASE_SEED)
+DESCRIPTIONS = {
+    POINTS: "One row per point of every SPC chart: value, limits, rule fired, point type.",
+    SUMMARY: "One row per chart: latest value, mean, limits, variation and assurance icons.",
+    SIGNALS: "Special causes new since the previous run: the morning list.",
+}
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(
-            ["spc", table],
-            group_name="spc",
-            kinds={"polars", "duckdb"},
-            deps=[dg.AssetKey(["marts", "fct_scorecard_monthly"]),
-                  dg.AssetKey(["marts", "fct_rare_event_intervals"]),
-                  dg.AssetKey(["marts", "dim_measure"]),
-                  dg.AssetKey(["marts", "spc_rebase_dates"])],
-            description=description,
-        )
-        for table, description in zip(SPC_TABLES, (
-            "One row per point of every SPC chart: value, limits, rule fired, point type.",
-            "One row per chart: latest value, mean, limits, variation and assurance icons.",
-            "Special causes new since the previous run: the morning list.",
-        ))
-    ],
-    pool=DUCKDB_WRITER_POOL,
-    retry_policy=TRANSIENT_RETRY_POLICY,
-)
-@transient_only("spc tables")
-def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def build_spc_tables() -> dg.AssetsDefinition:
+    """The SPC multi-asset; its upstream keys come from dbt (transform/keys.py)."""
+    deps = [dbt_asset_key(model) for model in INPUTS]
+
+    @dg.multi_asset(
+        specs=[dg.AssetSpec([SPC_SCHEMA, table], group_name="spc", kinds={"polars", "duckdb"},
+                            deps=deps, description=DESCRIPTIONS[table])
+               for table in SPC_TABLES],
+        pool=DUCKDB_WRITER_POOL,
+        retry_policy=TRANSIENT_RETRY_POLICY,
+        name="spc_tables",
+    )
+    @transient_only("spc tables")
+    def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        yield from write_spc_tables(context, warehouse)
+
+    return spc_tables
+
+
+def write_spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Read the marts, chart them, write schema `spc` in one transaction; yield one
+    materialisation per output."""
+    scorecard_rel, catalogue_rel, intervals_rel, seed_rel = (
+        dbt_relation(m) for m in (SCORECARD_MODEL, CATALOGUE_MODEL, INTERVALS_MODEL, REBASE_SEED))
     with warehouse.connect() as con:
-        scorecard = _read(con, """
+        scorecard = _read(con, f"""
             select measure_id, level, unit_code, period, cast(numerator as double) numerator,
                    cast(denominator as double) denominator, value, target,
                    is_provisional, provisional_reason
-            from marts.fct_scorecard_monthly""")
-        catalogue = _read(con, """
+            from {scorecard_rel}""")
+        catalogue = _read(con, f"""
             select measure_id, direction, chart_type, organisation_chart_type, event_chart_type,
                    cast(multiplier as double) multiplier
-            from marts.dim_measure""")
-        intervals = _read(con, """
+            from {catalogue_rel}""")
+        intervals = _read(con, f"""
             select measure_id, level, unit_code, event_number, event_date,
                    days_since_previous_event
-            from marts.fct_rare_event_intervals""")
+            from {intervals_rel}""")
         # As text and in file order: a bad row is reported by its line, not as a cast error.
-        seed_rows = _read(con, """
+        seed_rows = _read(con, f"""
             select measure_id, level, unit_code, cast(rebase_date as varchar) rebase_date
-            from marts.spc_rebase_dates""")
+            from {seed_rel}""")
         try:
             rebase_dates = checked_rebase_dates(
                 seed_rows, catalogue["measure_id"],
@@ -451,13 +466,13 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         points, summary = chart_with_provisional(scorecard, catalogue, rebase_dates)
         points, summary = with_event_charts(points, summary, intervals, catalogue, rebase_dates)
 
-        con.execute("create schema if not exists spc")
+        con.execute(f"create schema if not exists {SPC_SCHEMA}")
         con.execute(SIGNAL_HISTORY_DDL)
         for statement in SIGNAL_HISTORY_MIGRATION:
             con.execute(statement)
         con.register("summary_df", summary.to_arrow())
         con.execute(SIGNAL_HISTORY_BACKFILL)
-        history = _read(con, "select * from spc.spc_signal_history")
+        history = _read(con, f"select * from {HISTORY}")
         new = detect_new_signals(judged(points), history, context.run_id, datetime.now(timezone.utc)
                                  .replace(tzinfo=None))
         con.execute("begin transaction")
@@ -465,33 +480,46 @@ def spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
             con.register("points_df", points.to_arrow())
             con.register("summary_df", summary.to_arrow())
             con.register("new_df", new.to_arrow())
-            con.execute("create or replace table spc.spc_points as select * from points_df")
-            con.execute("create or replace table spc.spc_summary as select * from summary_df")
-            con.execute("insert into spc.spc_signal_history by name select * from new_df")
+            con.execute(f"create or replace table {SPC_SCHEMA}.{POINTS} as select * from points_df")
+            con.execute(f"create or replace table {SPC_SCHEMA}.{SUMMARY} as select * from summary_df")
+            con.execute(f"insert into {HISTORY} by name select * from new_df")
             # The morning list: the special causes from the latest run that found any.
-            con.execute("""
-                create or replace table spc.spc_signals as
+            con.execute(f"""
+                create or replace table {SPC_SCHEMA}.{SIGNALS} as
                 select measure_id, level, unit_code, chart_type, period, event_number,
                        special_cause_type, point_type, value, detected_run_id, detected_at
-                from spc.spc_signal_history
+                from {HISTORY}
                 where not is_baseline and detected_run_id = (
-                    select detected_run_id from spc.spc_signal_history where not is_baseline
+                    select detected_run_id from {HISTORY} where not is_baseline
                     order by detected_at desc, detected_run_id desc limit 1)
                 order by measure_id, level, unit_code, chart_type, period, event_number""")
             con.execute("commit")
         except Exception:
             con.execute("rollback")
             raise
-        signals = con.execute("select count(*) from spc.spc_signals").fetchall()[0][0]
-    yield dg.MaterializeResult(asset_key=["spc", "spc_points"], metadata={
+        signals = con.execute(f"select count(*) from {SPC_SCHEMA}.{SIGNALS}").fetchall()[0][0]
+    yield dg.MaterializeResult(asset_key=[SPC_SCHEMA, POINTS], metadata={
         "points": points.height,
         "charts_by_type": dg.MetadataValue.json(
             dict(summary.group_by("chart_type").len().iter_rows())),
     })
-    yield dg.MaterializeResult(asset_key=["spc", "spc_summary"], metadata={
+    yield dg.MaterializeResult(asset_key=[SPC_SCHEMA, SUMMARY], metadata={
         "charts": summary.height,
     })
-    yield dg.MaterializeResult(asset_key=["spc", "spc_signals"], metadata={
+    yield dg.MaterializeResult(asset_key=[SPC_SCHEMA, SIGNALS], metadata={
         "new_special_causes": new.height,
         "rows": signals,
     })
+
+
+@cache
+def _spc_tables() -> dg.AssetsDefinition:
+    return build_spc_tables()
+
+
+def __getattr__(name: str):
+    # `spc_tables` is built when first asked for (the definitions load), not at import: its
+    # upstream keys come from the dbt manifest.
+    if name == "spc_tables":
+        return _spc_tables()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

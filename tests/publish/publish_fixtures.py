@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.publish.tables import PublishedTable
 from dagster_project.quality.history import CheckRecord, append_results
 
 
@@ -114,6 +115,13 @@ TABLES = [("publish_candidate.scorecard_monthly", "scorecard_monthly"),
           ("publish_candidate.dim_csu", "dim_csu"),
           ("spc.spc_summary", "spc_summary"),
           ("quality.check_summary", "check_summary")]
+
+
+def handmade_tables(*extra: tuple[str, str]) -> list[PublishedTable]:
+    """What the publish asset publishes from this handmade warehouse (its stand-in for the
+    declared list, publish/tables.py), plus `extra` (source, name) pairs."""
+    return [PublishedTable(name, source, None)
+            for source, name in [*TABLES, ("spc.spc_points", "spc_points"), *extra]]
 
 
 def snapshot(publish_dir: Path, con: duckdb.DuckDBPyConnection) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from publish_fixtures import TABLES, InjectedCrash, build_marts, record
+from publish_fixtures import TABLES, InjectedCrash, build_marts, handmade_tables, record
 
 from dagster_project.publish.assets import build_publish_asset
 from dagster_project.publish.bi_database import BI_DATABASE, storage_version
@@ -103,7 +103,12 @@ def fake_dbt(warehouse: WarehouseResource) -> None:
 
 def run_publication(tmp_path, q02_c1_june: float) -> dg.ExecuteInProcessResult:
     DATA["q02_c1_june"] = q02_c1_june
-    return dg.materialize([fake_dbt, build_publish_asset(deps=[SCORECARD])], resources={
+    def tables():  # the second night publishes one more table
+        extra = [] if DATA["q02_c1_june"] == 0.05 else [("publish_candidate.dim_date", "dim_date")]
+        return handmade_tables(*extra)
+
+    asset = build_publish_asset(deps=[SCORECARD], tables=tables)
+    return dg.materialize([fake_dbt, asset], resources={
         "warehouse": WarehouseResource(path=str(tmp_path / "wh.duckdb"))})
 
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 import duckdb
-from publish_fixtures import build_marts, snapshot
+from publish_fixtures import build_marts, handmade_tables, snapshot
 
 from dagster_project.publish.assets import build_publish_asset
 from dagster_project.quality.checks import build_suite_check
@@ -22,7 +22,7 @@ def fake_dbt(warehouse: WarehouseResource) -> None:
 
 def run(tmp_path, **data):
     DATA.update({"q02_c1_june": 0.05, "c01_june": 0.9}, **data)
-    assets = [fake_dbt, build_publish_asset(deps=[SCORECARD]),
+    assets = [fake_dbt, build_publish_asset(deps=[SCORECARD], tables=handmade_tables),
               build_suite_check(EXPECTATIONS_DIR / "marts.fct_scorecard_monthly.json")]
     return dg.materialize(assets, raise_on_error=False, resources={
         "warehouse": WarehouseResource(path=str(tmp_path / "wh.duckdb"))})

@@ -7,7 +7,7 @@ import yaml
 
 from dagster_project.contracts import CONTRACTS, LINEAGE_COLUMNS
 from dagster_project.contracts.dbt_sources import (
-    STAGING_DIR, dbt_type, families, render_sources, sources_path, sync_sources)
+    SQL_TYPES, STAGING_DIR, dbt_type, families, render_sources, sources_path, sync_sources)
 
 SOURCE_CALL = re.compile(r"source\(\s*'(\w+)'\s*,\s*'(\w+)'\s*\)")
 
@@ -52,3 +52,12 @@ def test_a_hand_edit_or_a_changed_contract_is_reported_and_rewritten(tmp_path):
     assert sync_sources(tmp_path, write=False) == [path]
     assert sync_sources(tmp_path) == [path]
     assert path.read_text(encoding="utf-8") == render_sources("incident")
+
+
+def test_the_load_log_source_declares_the_loaders_columns():
+    from dagster_project.ingest.load import LOAD_LOG_COLUMNS
+
+    doc = yaml.safe_load((STAGING_DIR / "ingest" / "_ingest__sources.yml").read_text("utf-8"))
+    (table,) = [t for t in doc["sources"][0]["tables"] if t["name"] == "load_log"]
+    assert [(c["name"], c["data_type"]) for c in table["columns"]] == \
+        [(name, SQL_TYPES[sql_type]) for name, sql_type in LOAD_LOG_COLUMNS]
