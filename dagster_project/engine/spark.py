@@ -22,6 +22,12 @@ from ..settings import get_settings
 SPARK_WAREHOUSE_FOLDER = "spark-warehouse"
 METASTORE_FOLDER = "metastore_db"
 APP_NAME = "nhs-improvement-pipeline"
+LOOPBACK = "127.0.0.1"
+
+
+def is_local(master: str) -> bool:
+    """`local`, `local[4]`, `local[*]`: a session inside this machine's JVM, no cluster."""
+    return master.startswith("local")
 
 
 def spark_warehouse_dir(lake_dir: Path | None = None) -> Path:
@@ -38,7 +44,8 @@ def spark_conf() -> dict[str, str]:
         "spark.app.name": APP_NAME,
         "spark.sql.warehouse.dir": str(spark_warehouse_dir(lake)),
         # the embedded metastore (table names -> folders) lives in the lake, not in the cwd
-        "javax.jdo.option.ConnectionURL":
+        # (`spark.hadoop.` so that spark-submit passes it on to Hive)
+        "spark.hadoop.javax.jdo.option.ConnectionURL":
             f"jdbc:derby:;databaseName={lake / METASTORE_FOLDER};create=true",
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={lake}",
         # dates and timestamps mean the same on both engines
@@ -49,10 +56,10 @@ def spark_conf() -> dict[str, str]:
         "spark.sql.ansi.enabled": "false",
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
     }
-    if settings.spark_master.startswith("local"):
+    if is_local(settings.spark_master):
         # one machine, no network: the driver binds to the loopback interface
-        conf["spark.driver.host"] = "127.0.0.1"
-        conf["spark.driver.bindAddress"] = "127.0.0.1"
+        conf["spark.driver.host"] = LOOPBACK
+        conf["spark.driver.bindAddress"] = LOOPBACK
     return conf
 
 
@@ -73,9 +80,12 @@ def dbt_environment() -> dict[str, str]:
     and the rest of `spark_conf()` through PYSPARK_SUBMIT_ARGS."""
     settings = get_settings()
     settings.lake_dir.mkdir(parents=True, exist_ok=True)
-    return {"PYSPARK_SUBMIT_ARGS": submit_args(), "LAKE_DIR": str(settings.lake_dir),
-            "SPARK_MASTER": settings.spark_master,
-            "SPARK_SHUFFLE_PARTITIONS": str(settings.spark_shuffle_partitions)}
+    env = {"PYSPARK_SUBMIT_ARGS": submit_args(), "LAKE_DIR": str(settings.lake_dir),
+           "SPARK_MASTER": settings.spark_master,
+           "SPARK_SHUFFLE_PARTITIONS": str(settings.spark_shuffle_partitions)}
+    if is_local(settings.spark_master):
+        env["SPARK_LOCAL_IP"] = LOOPBACK  # no lookup of this machine's network address
+    return env
 
 
 @contextmanager
