@@ -13,11 +13,7 @@ renamed as (
         cast(plan_gbp as decimal(18,2)) as plan_gbp,
         cast(actual_gbp as decimal(18,2)) as actual_gbp,
         cast(forecast_gbp as decimal(18,2)) as forecast_gbp,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         {{ is_latest_delivery(['scheme_id', 'month']) }} as is_latest
     from source
 

@@ -17,11 +17,7 @@ renamed as (
         cast(status as string) as status,
         cast(start_month as string) as start_month_text,
         {{ month_start('start_month') }} as start_month,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         {{ is_latest_delivery(['scheme_id']) }} as is_latest
     from source
 

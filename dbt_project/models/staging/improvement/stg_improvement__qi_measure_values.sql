@@ -15,11 +15,7 @@ renamed as (
         cast(period as date) as period,
         cast(numerator as double) as numerator,
         cast(denominator as double) as denominator,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         {{ is_latest_delivery(['project_id', 'measure_code', 'period']) }} as is_latest
     from source
 

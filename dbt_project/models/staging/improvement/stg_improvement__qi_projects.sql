@@ -23,13 +23,8 @@ renamed as (
         cast(presented_at as string) as presented_at,
         cast(waste_type as string) as waste_type,
         cast(scheme_id as string) as scheme_id,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
-        -- a full snapshot each night: what is not in the newest delivery is no longer there
-        cast(_extract_date as date) = max(cast(_extract_date as date)) over () as in_newest_snapshot,
+        {{ lineage_columns() }},
+        {{ in_newest_snapshot() }} as in_newest_snapshot,
         {{ is_latest_delivery(['project_id']) }} as is_latest
     from source
 

@@ -15,11 +15,7 @@ renamed as (
         cast(observations as int) as observations,
         cast(actions_raised as int) as actions_raised,
         cast(actions_completed as int) as actions_completed,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         {{ is_latest_delivery(['walk_id', 'waste_type']) }} as is_latest
     from source
 

@@ -31,11 +31,7 @@ renamed as (
         cast(patient_imd_decile as bigint) as patient_imd_decile,
         cast(patient_ethnic_group as string) as patient_ethnic_group,
         cast(last_modified as timestamp) as last_modified,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         {{ is_latest_delivery(['incident_id']) }} as is_latest
     from source
 

@@ -17,11 +17,7 @@ renamed as (
         cast(location_name as string) as location_name,
         cast(valid_from as date) as valid_from,
         cast(valid_to as date) as valid_to,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         {{ is_latest_delivery(['location_code', 'valid_from']) }} as is_latest
     from source
 

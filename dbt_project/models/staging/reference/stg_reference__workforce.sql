@@ -13,11 +13,7 @@ renamed as (
         cast(staff_group as string) as staff_group,
         cast(headcount as bigint) as headcount,
         cast(fte as decimal(12,2)) as fte,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         {{ is_latest_delivery(['month', 'csu_code', 'staff_group']) }} as is_latest
     from source
 

@@ -21,11 +21,7 @@ renamed as (
         cast(dont_know as bigint) as dont_know,
         cast(total_responses as bigint) as total_responses,
         cast(total_eligible as bigint) as total_eligible,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         {{ is_latest_delivery(['period', 'site_code', 'ward_code', 'setting']) }} as is_latest
     from source
 

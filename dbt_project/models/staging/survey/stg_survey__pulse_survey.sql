@@ -16,11 +16,7 @@ renamed as (
         cast(neither as bigint) as neither,
         cast(agree as bigint) as agree,
         cast(strongly_agree as bigint) as strongly_agree,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         {{ is_latest_delivery(['quarter', 'csu_code', 'item']) }} as is_latest
     from source
 

@@ -16,11 +16,7 @@ renamed as (
         cast(benchmark_best as double) as benchmark_best,
         cast(benchmark_average as double) as benchmark_average,
         cast(benchmark_worst as double) as benchmark_worst,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         {{ is_latest_delivery(['survey_year', 'breakdown_type', 'breakdown_code', 'theme_code']) }} as is_latest
     from source
 
