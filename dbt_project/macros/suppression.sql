@@ -2,19 +2,26 @@
     This is the PRIMARY rule only; the whole disclosure policy (primary and secondary
     suppression) is computed once, in marts.disclosure_withheld_cells, and every published
     table reads it from there (see README "Disclosure control").
-    - small_count: a count of 1-4 (numerator or denominator) is withheld - also when the value
-      itself is null (a zero denominator under a numerator of 1-4 still publishes the numerator);
-    - survey: a figure resting on fewer than 11 responses is withheld;
+    - small_count: a count of 1 to small_count_max() (numerator or denominator) is withheld -
+      also when the value itself is null (a zero denominator under a small numerator still
+      publishes the numerator);
+    - survey: a figure resting on fewer than survey_min_responses() responses is withheld;
     - none: published as is.
     Applied only to rows below the organisation-wide total (the caller says which rows). -#}
+
+{#- The thresholds, written once: the largest count withheld (1-4) and the fewest responses a
+    survey figure is published on (11). -#}
+{% macro small_count_max() %}4{% endmacro %}
+{% macro survey_min_responses() %}11{% endmacro %}
+
 {% macro is_suppressed(suppression, numerator, denominator, responses, value) -%}
     coalesce(
         ({{ suppression }} = 'small_count'
-            and (({{ numerator }} >= 1 and {{ numerator }} <= 4)
-              or ({{ denominator }} >= 1 and {{ denominator }} <= 4)))
+            and (({{ numerator }} >= 1 and {{ numerator }} <= {{ small_count_max() }})
+              or ({{ denominator }} >= 1 and {{ denominator }} <= {{ small_count_max() }})))
         or ({{ suppression }} = 'survey'
-            and (({{ value }} is not null and coalesce({{ responses }}, 0) < 11)
-              or ({{ responses }} >= 1 and {{ responses }} <= 10))),
+            and (({{ value }} is not null and coalesce({{ responses }}, 0) < {{ survey_min_responses() }})
+              or ({{ responses }} >= 1 and {{ responses }} < {{ survey_min_responses() }}))),
         false
     )
 {%- endmacro %}
