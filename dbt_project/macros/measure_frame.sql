@@ -43,3 +43,51 @@
     cross join organisation
     group by organisation.org_code, {{ by_csu }}.period
 {%- endmacro %}
+
+{#- Join conditions: the same unit and period, and the same measure cell (measure, unit, period)
+    in `left` and `right`. -#}
+{% macro same_unit_period(left, right) -%}
+    {{ left }}.level = {{ right }}.level
+    and {{ left }}.unit_code = {{ right }}.unit_code
+    and {{ left }}.period = {{ right }}.period
+{%- endmacro %}
+
+{% macro same_measure_cell(left, right) -%}
+    {{ left }}.measure_id = {{ right }}.measure_id
+    and {{ same_unit_period(left, right) }}
+{%- endmacro %}
+
+{#- Every unit-period of the CTE `frame` once, with `columns` from `relation` (a
+    with_organisation_rollup), a unit-period missing from it as zeros. -#}
+{% macro unit_periods_zero_filled(relation, columns) -%}
+    select distinct
+        frame.level,
+        frame.unit_code,
+        frame.period,
+        {%- for column in columns %}
+        coalesce({{ relation }}.{{ column }}, 0) as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from frame
+    left join {{ relation }}
+        on {{ same_unit_period('frame', relation) }}
+{%- endmacro %}
+
+{#- A family model's closing select: every row of its CTE `frame` (measure_frame), left-joined to
+    `relation` on the cell's keys, with the family's expressions for the five value columns cast
+    to the shape int_measure_values_unioned reads. More joins may follow the call. -#}
+{% macro measure_values_select(relation, numerator, denominator, responses='null', target='null',
+                               null_reason='null') -%}
+select
+    frame.measure_id,
+    frame.level,
+    frame.unit_code,
+    frame.period,
+    cast({{ numerator }} as double) as numerator,
+    cast({{ denominator }} as double) as denominator,
+    cast({{ responses }} as bigint) as responses,
+    cast({{ target }} as double) as target,
+    cast({{ null_reason }} as string) as null_reason
+from frame
+left join {{ relation }}
+    on {{ same_measure_cell('frame', relation) }}
+{%- endmacro %}

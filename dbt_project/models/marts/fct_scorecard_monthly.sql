@@ -72,10 +72,7 @@ valued as (
     left join as_of
         on grid.measure_id = as_of.measure_id
     left join measure_values
-        on grid.measure_id = measure_values.measure_id
-        and grid.level = measure_values.level
-        and grid.unit_code = measure_values.unit_code
-        and grid.period = measure_values.period
+        on {{ same_measure_cell('grid', 'measure_values') }}
 
 )
 

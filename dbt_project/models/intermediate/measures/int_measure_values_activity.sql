@@ -34,19 +34,5 @@ counted as (
 
 )
 
-select
-    frame.measure_id,
-    frame.level,
-    frame.unit_code,
-    frame.period,
-    cast(coalesce(counted.numerator, 0) as double) as numerator,
-    cast(coalesce(counted.denominator, 0) as double) as denominator,
-    cast(null as bigint) as responses,
-    cast(null as double) as target,
-    cast(null as string) as null_reason
-from frame
-left join counted
-    on frame.measure_id = counted.measure_id
-    and frame.level = counted.level
-    and frame.unit_code = counted.unit_code
-    and frame.period = counted.period
+{{ measure_values_select('counted', 'coalesce(counted.numerator, 0)',
+    'coalesce(counted.denominator, 0)') }}

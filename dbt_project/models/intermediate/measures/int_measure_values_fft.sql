@@ -55,19 +55,5 @@ aggregated as (
 
 )
 
-select
-    frame.measure_id,
-    frame.level,
-    frame.unit_code,
-    frame.period,
-    cast(coalesce(aggregated.numerator, 0) as double) as numerator,
-    cast(coalesce(aggregated.denominator, 0) as double) as denominator,
-    cast(coalesce(aggregated.responses, 0) as bigint) as responses,
-    cast(null as double) as target,
-    cast(null as string) as null_reason
-from frame
-left join aggregated
-    on frame.measure_id = aggregated.measure_id
-    and frame.level = aggregated.level
-    and frame.unit_code = aggregated.unit_code
-    and frame.period = aggregated.period
+{{ measure_values_select('aggregated', 'coalesce(aggregated.numerator, 0)',
+    'coalesce(aggregated.denominator, 0)', responses='coalesce(aggregated.responses, 0)') }}

@@ -98,26 +98,13 @@ register_months as (
     from frame
     inner join month_end on frame.period = month_end.period
     left join projects
-        on frame.level = projects.level
-        and frame.unit_code = projects.unit_code
-        and frame.period = projects.period
+        on {{ same_unit_period('frame', 'projects') }}
 
 ),
 
 walk_months as (
 
-    select distinct
-        frame.level,
-        frame.unit_code,
-        frame.period,
-        coalesce(walks.walks, 0) as walks,
-        coalesce(walks.actions_raised, 0) as actions_raised,
-        coalesce(walks.actions_completed, 0) as actions_completed
-    from frame
-    left join walks
-        on frame.level = walks.level
-        and frame.unit_code = walks.unit_code
-        and frame.period = walks.period
+    {{ unit_periods_zero_filled('walks', ['walks', 'actions_raised', 'actions_completed']) }}
 
 ),
 
@@ -141,19 +128,4 @@ counted as (
 
 )
 
-select
-    frame.measure_id,
-    frame.level,
-    frame.unit_code,
-    frame.period,
-    cast(counted.numerator as double) as numerator,
-    cast(counted.denominator as double) as denominator,
-    cast(null as bigint) as responses,
-    cast(null as double) as target,
-    cast(null as string) as null_reason
-from frame
-left join counted
-    on frame.measure_id = counted.measure_id
-    and frame.level = counted.level
-    and frame.unit_code = counted.unit_code
-    and frame.period = counted.period
+{{ measure_values_select('counted', 'counted.numerator', 'counted.denominator') }}

@@ -35,28 +35,12 @@ bed_days as (
 
 )
 
-select
-    frame.measure_id,
-    frame.level,
-    frame.unit_code,
-    frame.period,
-    cast(coalesce(counts.numerator, 0) as double) as numerator,
-    cast(
-        case frame.denominator_kind
-            when 'bed_days' then coalesce(bed_days.occupied_bed_days, 0)
-            when 'counted' then coalesce(counts.denominator_count, 0)
-        end
-    as double) as denominator,
-    cast(null as bigint) as responses,
-    cast(null as double) as target,
-    cast(null as string) as null_reason
-from frame
-left join counts
-    on frame.measure_id = counts.measure_id
-    and frame.level = counts.level
-    and frame.unit_code = counts.unit_code
-    and frame.period = counts.period
+{%- set denominator -%}
+    case frame.denominator_kind
+        when 'bed_days' then coalesce(bed_days.occupied_bed_days, 0)
+        when 'counted' then coalesce(counts.denominator_count, 0)
+    end
+{%- endset %}
+{{ measure_values_select('counts', 'coalesce(counts.numerator, 0)', denominator) }}
 left join bed_days
-    on frame.level = bed_days.level
-    and frame.unit_code = bed_days.unit_code
-    and frame.period = bed_days.period
+    on {{ same_unit_period('frame', 'bed_days') }}

@@ -39,19 +39,6 @@ counted as (
 
 )
 
-select
-    frame.measure_id,
-    frame.level,
-    frame.unit_code,
-    frame.period,
-    cast(counted.numerator as double) as numerator,
-    cast(counted.denominator as double) as denominator,
-    cast(counted.responses as bigint) as responses,
-    cast(null as double) as target,
-    cast(case when counted.denominator is null then 'no_survey' end as string) as null_reason
-from frame
-left join counted
-    on frame.measure_id = counted.measure_id
-    and frame.level = counted.level
-    and frame.unit_code = counted.unit_code
-    and frame.period = counted.period
+{{ measure_values_select('counted', 'counted.numerator', 'counted.denominator',
+    responses='counted.responses',
+    null_reason="case when counted.denominator is null then 'no_survey' end") }}

@@ -34,18 +34,7 @@ aggregated as (
 -- every unit-month of the grid, a month without schemes as zeros (C02's target, the plan, is 0)
 unit_months as (
 
-    select distinct
-        frame.level,
-        frame.unit_code,
-        frame.period,
-        coalesce(aggregated.actual_gbp, 0) as actual_gbp,
-        coalesce(aggregated.plan_gbp, 0) as plan_gbp,
-        coalesce(aggregated.recurrent_actual_gbp, 0) as recurrent_actual_gbp
-    from frame
-    left join aggregated
-        on frame.level = aggregated.level
-        and frame.unit_code = aggregated.unit_code
-        and frame.period = aggregated.period
+    {{ unit_periods_zero_filled('aggregated', ['actual_gbp', 'plan_gbp', 'recurrent_actual_gbp']) }}
 
 ),
 
@@ -65,19 +54,5 @@ counted as (
 
 )
 
-select
-    frame.measure_id,
-    frame.level,
-    frame.unit_code,
-    frame.period,
-    cast(counted.numerator as double) as numerator,
-    cast(counted.denominator as double) as denominator,
-    cast(null as bigint) as responses,
-    cast(counted.target as double) as target,
-    cast(null as string) as null_reason
-from frame
-left join counted
-    on frame.measure_id = counted.measure_id
-    and frame.level = counted.level
-    and frame.unit_code = counted.unit_code
-    and frame.period = counted.period
+{{ measure_values_select('counted', 'counted.numerator', 'counted.denominator',
+    target='counted.target') }}

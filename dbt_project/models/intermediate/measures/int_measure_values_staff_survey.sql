@@ -22,19 +22,6 @@ scores as (
 
 )
 
-select
-    frame.measure_id,
-    frame.level,
-    frame.unit_code,
-    frame.period,
-    cast(scores.score as double) as numerator,
-    cast(null as double) as denominator,
-    cast(scores.responses as bigint) as responses,
-    cast(scores.benchmark_average as double) as target,
-    cast(case when scores.score is null then 'no_survey' end as string) as null_reason
-from frame
-left join scores
-    on frame.measure_id = scores.measure_id
-    and frame.level = scores.level
-    and frame.unit_code = scores.unit_code
-    and frame.period = scores.period
+{{ measure_values_select('scores', 'scores.score', 'null', responses='scores.responses',
+    target='scores.benchmark_average',
+    null_reason="case when scores.score is null then 'no_survey' end") }}
