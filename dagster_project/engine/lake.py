@@ -21,7 +21,7 @@ import duckdb
 from ..contracts import CONTRACTS
 from ..ingest.load import LOADED, RAW_SCHEMA, ensure_tables, raw_columns
 from ..ingest.reader import quote_ident
-from .lake_export import PARTITION_COLUMN, export_table, table_folder
+from .lake_export import PARTITION_COLUMN, export_table, replace_folder, table_folder
 
 HASH_CHARS = 16
 # Written by Python into the warehouse, read by dbt as sources: (schema, table). The raw
@@ -33,16 +33,6 @@ _CONTRACTS = {c.name: c for c in CONTRACTS}
 
 def partition_folder(lake_dir: Path, extract: str, extract_date) -> Path:
     return table_folder(lake_dir, RAW_SCHEMA, extract) / f"{PARTITION_COLUMN}={extract_date}"
-
-
-def replace_folder(written: Path, final: Path) -> None:
-    """Move a fully written folder into `final`'s place; a reader sees the old or the new."""
-    previous = final.with_name(f".{final.name}.previous")
-    shutil.rmtree(previous, ignore_errors=True)
-    if final.exists():
-        final.rename(previous)
-    written.rename(final)
-    shutil.rmtree(previous, ignore_errors=True)
 
 
 def current_deliveries(con: duckdb.DuckDBPyConnection, extract: str) -> dict[str, str]:
