@@ -265,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time a night with one new day of incidents")
     parser.add_argument("--no-record", action="store_true",
                         help="do not append to benchmarks/results.md")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="WAREHOUSE_ENGINE of the measured runs (spark: a local session "
+                             "unless SPARK_MASTER says otherwise; its lake under --work)")
     args = parser.parse_args(argv)
 
     work = args.work or Path(tempfile.mkdtemp(prefix=f"bench-{args.scale}-"))
@@ -291,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
            "PUBLISH_DIR": str(state / "published"), "REPORT_DIR": str(state / "report"),
            "DAGSTER_HOME": str(state / "dagster_home"), "FILE_STABLE_SECONDS": "0",
            "DAGSTER_DISABLE_TELEMETRY": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-           "GX_ANALYTICS_ENABLED": "False"}
+           "GX_ANALYTICS_ENABLED": "False",
+           "WAREHOUSE_ENGINE": args.engine, "LAKE_DIR": str(state / "lake")}
     runs = [run_job("full run", env, work, [])]
     if args.incremental:
         sys.path.insert(0, str(ROOT))
@@ -309,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
             for path in added:  # leave a reused landing folder as it was
                 path.unlink(missing_ok=True)
 
-    text = markdown(args.scale, floor, runs, generated)
+    label = args.scale if args.engine == "duckdb" else f"{args.scale} --engine {args.engine}"
+    text = markdown(label, floor, runs, generated)
     print(text)
     if not args.no_record:
         with (ROOT / "benchmarks" / "results.md").open("a", encoding="utf-8") as handle:
