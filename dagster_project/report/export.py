@@ -1,61 +1,14 @@
-"""Files for board papers: each chart as SVG and PNG, and the summary as CSV."""
+"""The summary as CSV, for board papers (each chart's PNG: png.py)."""
 
 from __future__ import annotations
 
 import csv
-import multiprocessing
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
-from cairosvg.parser import Tree
-from cairosvg.surface import PNGSurface
-from PIL import Image
-
 from .formatting import format_value
 from .model import Chart
-
-PNG_SCALE = 2.0  # 900 x 380 SVG -> 1800 x 760 PNG, sharp when printed
-PNG_COLOURS = 64  # charts use a handful of colours: a palette PNG is ~3x smaller and faster
-
-
-def svg_to_png(svg: str, png_path: str, scale: float = PNG_SCALE) -> None:
-    """Rasterise with cairosvg, then save as a palette PNG with Pillow (cairosvg's own
-    dependency); cairo's 32-bit PNG writer is most of the cost of a chart otherwise."""
-    surface = PNGSurface(Tree(bytestring=svg.encode("utf-8")), None, 96, scale=scale).cairo
-    surface.flush()
-    image = Image.frombuffer("RGBA", (surface.get_width(), surface.get_height()),
-                             surface.get_data(), "raw", "BGRA", surface.get_stride(), 1)
-    image.convert("RGB").quantize(colors=PNG_COLOURS, method=Image.Quantize.FASTOCTREE).save(
-        png_path, format="PNG")
-
-
-def _convert_all(jobs: Sequence[tuple[str, str]]) -> None:
-    for svg, png_path in jobs:
-        svg_to_png(svg, png_path)
-
-
-def write_pngs(jobs: Sequence[tuple[str, Path]], workers: int | None = None) -> None:
-    """(svg text, png path) pairs, converted in a few processes (cairosvg holds the GIL).
-
-    Workers are forked (a fork server or spawn would re-import the caller's main module);
-    they only run cairosvg and Pillow, already imported here, never DuckDB.
-    """
-    work = [(svg, str(path)) for svg, path in jobs]
-    if not work:
-        return
-    workers = workers or min(8, os.cpu_count() or 1)
-    if workers <= 1 or len(work) < 40:
-        _convert_all(work)
-        return
-    chunks = [work[i::workers] for i in range(workers)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for future in [pool.submit(_convert_all, chunk) for chunk in chunks]:
-            future.result()
-
 
 SUMMARY_COLUMNS = (
     "measure_id", "measure_name", "domain", "level", "unit_code", "unit_name", "chart_type",

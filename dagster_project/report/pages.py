@@ -8,7 +8,7 @@ from datetime import datetime
 from jinja2 import DictLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
-from . import templates
+from . import register_templates, templates
 from .chart_series import natural_range
 from .charts import spc_chart
 from .data import ORGANISATION
@@ -33,9 +33,13 @@ STALE_AFTER_DAYS = 35
 
 
 def environment() -> Environment:
+    """Every page template, each compiled once when first used (a project page is one of
+    dozens: compiling its template each time was a third of the report's time)."""
     env = Environment(
         loader=DictLoader({"base": templates.BASE, "index": templates.INDEX,
-                           "measure": templates.MEASURE, "csu": templates.CSU}),
+                           "measure": templates.MEASURE, "csu": templates.CSU,
+                           "portfolio": register_templates.PORTFOLIO,
+                           "project": register_templates.PROJECT}),
         autoescape=True, undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True,
     )
     env.globals["vicon"] = lambda code, size=30: Markup(variation_icon(code, size))

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 from jinja2 import Environment
 
-from . import register_templates
 from .formatting import MISSING, format_datetime, format_value, is_number, to_date
 from .pages import PageContext, _wrap
 from .register import (
@@ -155,6 +154,6 @@ def portfolio_context(reg: RegisterModel, root: str = "../") -> dict:
 
 
 def render_portfolio(env: Environment, reg: RegisterModel, ctx: PageContext) -> str:
-    content = env.from_string(register_templates.PORTFOLIO).render(**portfolio_context(reg))
+    content = env.get_template("portfolio").render(**portfolio_context(reg))
     return _wrap(env, ctx, title="Improvement portfolio", root="../", active="improvement",
                  content=content)

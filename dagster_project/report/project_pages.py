@@ -18,7 +18,6 @@ from html import escape
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import register_templates
 from .charts import spc_chart
 from .formatting import MISSING, format_datetime, format_value, is_number, slug, to_date
 from .markers import MARKER, Marker, period_start
@@ -246,7 +245,7 @@ def project_context(model: ReportModel, reg: RegisterModel, p: Project) -> dict:
 
 def render_project(env: Environment, model: ReportModel, reg: RegisterModel, p: Project,
                    ctx: PageContext) -> str:
-    content = env.from_string(register_templates.PROJECT).render(
+    content = env.get_template("project").render(
         **project_context(model, reg, p))
     return _wrap(env, ctx, title=f"{p.project_id} {p.csu_name}", root="../",
                  active="improvement", content=content)

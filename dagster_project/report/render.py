@@ -28,10 +28,11 @@ import duckdb
 
 from ..permissions import folder_mode
 from .data import read_published
-from .export import write_pngs, write_summary_csv
+from .export import write_summary_csv
 from .formatting import slug
 from .model_build import build_model
 from .pages import chart_svg, environment, page_context, render_csu, render_index, render_measure
+from .png import write_pngs
 from .portfolio import render_portfolio
 from .project_pages import render_project
 from .register import IMPROVEMENT_DIR, build_register
