@@ -1,7 +1,9 @@
-"""Summaries of an `xmr` chart: per facet x rebase group, and the per-facet icons."""
+"""Summaries of charts: of an `xmr` chart (per facet x rebase group, and the per-facet icons),
+and of the SPC tables' points (`summarise_points`, one row per chart)."""
 
 import polars as pl
 
+from .chart_keys import CHART_ID
 from .icons import assurance_type, variation_icon
 
 _NEEDED = [
@@ -59,4 +61,38 @@ def xmr_icons(chart: pl.DataFrame) -> pl.DataFrame:
         "facet",
         variation_icon(pl.col("point_type"), direction).alias("variation_icon"),
         assurance_type(direction, pl.col("target_given")).alias("assurance_icon"),
+    )
+
+
+def summarise_points(points: pl.DataFrame) -> pl.DataFrame:
+    """One row per chart: the latest rebase group's limits, the icons and the signal counts."""
+    latest_group = points.filter(
+        pl.col("rebase_group") == pl.col("rebase_group").max().over(CHART_ID)
+    )
+    return (
+        latest_group.sort("period", maintain_order=True)  # events come in their order
+        .group_by(CHART_ID, maintain_order=True)
+        .agg(
+            direction=pl.col("improvement_direction").last(),
+            n_points=pl.col("value").is_not_null().sum().cast(pl.Int64),
+            latest_period=pl.col("period").filter(pl.col("value").is_not_null()).last(),
+            latest_value=pl.col("value").filter(pl.col("value").is_not_null()).last(),
+            mean=pl.col("mean").last(),
+            lpl=pl.col("lpl").last(),
+            upl=pl.col("upl").last(),
+            target=pl.col("target").last(),
+            latest_point_type=pl.col("point_type").last(),
+            special_cause_improvement=(pl.col("point_type") == "special_cause_improvement")
+            .sum().cast(pl.Int64),
+            special_cause_concern=(pl.col("point_type") == "special_cause_concern")
+            .sum().cast(pl.Int64),
+            short_group_warning=pl.col("short_group_warning").last(),
+        )
+        .with_columns(
+            variation_icon=variation_icon(pl.col("latest_point_type"), pl.col("direction")),
+            # A chart with no target has no assurance, as when xmr is given no target.
+            assurance_icon=assurance_type(pl.col("direction"), pl.col("target").is_not_null()),
+        )
+        .drop("latest_point_type")
+        .sort(CHART_ID)
     )

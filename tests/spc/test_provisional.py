@@ -9,7 +9,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dagster_project.spc.assets import CHART_KEYS, chart_with_provisional, detect_new_signals
+from dagster_project.spc.chart_keys import CHART_KEYS
+from dagster_project.spc.scorecard import chart_with_provisional
+from dagster_project.spc.signals import detect_new_signals
 from dagster_project.spc.provisional import PROVISIONAL_POINT_TYPE, judged
 
 from .conftest import dates

@@ -1,4 +1,4 @@
-"""Rare-event charts and the chart per level (dagster_project/spc/assets.py), pure polars and
+"""Rare-event charts and the chart per level (spc/events.py, spc/scorecard.py), pure polars and
 DuckDB, no Dagster: the catalogue names each level's chart, Q03/Q04-style measures get a g chart
 of days between events beside their monthly counts, computed by the engine's `attribute_chart`,
 and every SPC table keys a chart by (measure_id, level, unit_code, chart_type)."""
@@ -12,15 +12,11 @@ import polars as pl
 import pytest
 
 from dagster_project.spc import attribute_chart
-from dagster_project.spc.assets import (
-    CHART_ID,
-    SIGNAL_HISTORY_BACKFILL,
-    SIGNAL_HISTORY_MIGRATION,
-    chart_event_intervals,
-    chart_scorecard,
-    detect_new_signals,
-    with_event_charts,
-)
+from dagster_project.spc.assets import SIGNAL_HISTORY_BACKFILL, SIGNAL_HISTORY_MIGRATION
+from dagster_project.spc.chart_keys import CHART_ID
+from dagster_project.spc.events import chart_event_intervals, with_event_charts
+from dagster_project.spc.scorecard import chart_scorecard
+from dagster_project.spc.signals import detect_new_signals
 
 MONTHS = [dt.date(2024 + m // 12, m % 12 + 1, 1) for m in range(24)]
 NO_REBASE = pl.DataFrame(schema={"measure_id": pl.String, "level": pl.String,

@@ -1,4 +1,4 @@
-"""Charting the scorecard (dagster_project/spc/assets.py), pure polars, no Dagster."""
+"""Charting the scorecard (dagster_project/spc/scorecard.py), pure polars, no Dagster."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dagster_project.spc.assets import chart_scorecard, detect_new_signals
+from dagster_project.spc.scorecard import chart_scorecard
+from dagster_project.spc.signals import detect_new_signals
 
 MONTHS = [dt.date(2023 + (m // 12), m % 12 + 1, 1) for m in range(24)]
 
