@@ -9,7 +9,6 @@ from html import escape
 
 from .chart_frame import Frame
 from .chart_series import Series
-from .chart_text import point_tooltip
 from .formatting import format_period, format_period_short, format_value
 from .palette import (
     AXIS,
@@ -143,8 +142,7 @@ def withheld_gaps(f: Frame, s: Series, frequency: str | None, reason: str) -> li
     return out
 
 
-def points(f: Frame, s: Series, unit: str | None, frequency: str | None,
-           no_spc_reason: str | None) -> list[str]:
+def points(f: Frame, s: Series, tips: list[str]) -> list[str]:
     """Each point coloured by what it signals, with its tooltip; a provisional point hollow
     (not yet complete, judged by no rule)."""
     out = []
@@ -154,7 +152,7 @@ def points(f: Frame, s: Series, unit: str | None, frequency: str | None,
         v = s.values[i]
         if v is None:
             continue
-        tip = escape(point_tooltip(p, unit, frequency, no_spc_reason))
+        tip = tips[i]
         cx, cy = coord(f.x(i)), coord(f.y(v))
         if p.get("is_provisional"):
             out.append(f'<circle class="pt provisional" cx="{cx}" cy="{cy}" r="{r_special}" '

@@ -17,16 +17,40 @@ A chart is composed of small pieces: its data (chart_series.py), its frame and s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 
 from . import chart_layers as layers
 from .chart_frame import Frame
 from .chart_legend import draw_legend, legend_items
 from .chart_series import Range, Series
-from .chart_text import describe_chart
+from .chart_text import describe_chart, point_tooltip
 from .markers import Marker, draw_markers, marker_slots
 from .palette import INK, TEXT, WHITE
 from .svg import FONT, coord
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """A chart's points read once, with their tooltips and its description: what each size of
+    one chart shares (a chart is drawn up to three times: its file, its measure page, its CSU
+    page), so it is worked out once."""
+
+    series: Series
+    tips: list[str]  # each point's tooltip, escaped ("" where it has no value)
+    description: str
+
+
+def chart_data(points: Sequence[Mapping[str, object]], *, unit: str | None,
+               frequency: str | None = "monthly", no_spc_reason: str | None = None,
+               withheld_reason: str = "withheld", natural_range: Range = (None, None)
+               ) -> ChartData:
+    s = Series.of(points, natural_range)
+    tips = ["" if v is None else escape(point_tooltip(p, unit, frequency, no_spc_reason))
+            for p, v in zip(s.pts, s.values)]
+    return ChartData(s, tips, describe_chart(s.pts, unit=unit, frequency=frequency,
+                                             no_spc_reason=no_spc_reason,
+                                             withheld_reason=withheld_reason))
 
 
 def _head(chart_id: str, name: str, description: str, width: int, height: int,
@@ -68,16 +92,19 @@ def spc_chart(
     withheld_reason: str = "withheld",
     natural_range: Range = (None, None),
     markers: Sequence[Marker] = (),
+    data: ChartData | None = None,
 ) -> str:
     """An SPC (or, with `no_spc_reason`, a plain run of values) chart as an SVG string.
 
     `points` are rows of `published.spc_points` (period, value, mean, lpl, upl, target,
     rebase_group, short_group_warning, special_cause_type, point_type), in any order.
     `markers` are interventions (markers.py) drawn at the start of the period they fall in.
+    `data`: the same points and options as `chart_data` made them, for a chart drawn again.
     """
-    s = Series.of(points, natural_range)
-    description = describe_chart(s.pts, unit=unit, frequency=frequency,
-                                 no_spc_reason=no_spc_reason, withheld_reason=withheld_reason)
+    data = data or chart_data(points, unit=unit, frequency=frequency,
+                              no_spc_reason=no_spc_reason, withheld_reason=withheld_reason,
+                              natural_range=natural_range)
+    s, description = data.series, data.description
     if extra_description:
         description = f"{description} {extra_description}"
     out = _head(chart_id, alt_title or title or "SPC chart", description, width, height, title,
@@ -105,7 +132,7 @@ def spc_chart(
     out += draw_markers(slots, f.x, f.dx, f.top, f.plot_h, f.fs, coord, compact)
     out += layers.value_line(f, s)
     out += layers.withheld_gaps(f, s, frequency, withheld_reason)
-    out += layers.points(f, s, unit, frequency, no_spc_reason)
+    out += layers.points(f, s, data.tips)
     if not compact:
         out += layers.end_labels(f, s, unit)
     if legend:

@@ -78,6 +78,8 @@ class Chart:
     in_summary: bool = True  # a row of published.spc_summary (False: derived for display)
     # QI interventions on this chart (published.spc_annotations; register.py attaches them)
     markers: list[Marker] = field(default_factory=list)
+    # its points read once for drawing (charts.ChartData), shared by the sizes it is drawn at
+    drawing: object = field(default=None, repr=False, compare=False)
 
     @property
     def stem(self) -> str:

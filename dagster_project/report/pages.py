@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from . import register_templates, templates
 from .chart_series import natural_range
-from .charts import spc_chart
+from .charts import ChartData, chart_data, spc_chart
 from .data import ORGANISATION
 from .formatting import (
     DIRECTION_LABELS,
@@ -72,11 +72,14 @@ def _icon_text(chart: Chart) -> str:
 def chart_svg(chart: Chart, size: str) -> str:
     """`file` (standalone, for board papers), `page` (large), `medium` or `small`."""
     m = chart.measure
-    common = dict(unit=m.unit, frequency=m.frequency, no_spc_reason=chart.no_spc_reason,
-                  withheld_reason=m.withheld_reason,
-                  alt_title=f"{chart_title(chart)}: {chart.unit.name}",
-                  natural_range=natural_range(m.unit, chart.chart_type),
-                  extra_description=_icon_text(chart), markers=chart.markers)
+    data = dict(unit=m.unit, frequency=m.frequency, no_spc_reason=chart.no_spc_reason,
+                withheld_reason=m.withheld_reason,
+                natural_range=natural_range(m.unit, chart.chart_type))
+    if not isinstance(chart.drawing, ChartData):
+        chart.drawing = chart_data(chart.points, **data)
+    common = dict(data, alt_title=f"{chart_title(chart)}: {chart.unit.name}",
+                  extra_description=_icon_text(chart), markers=chart.markers,
+                  data=chart.drawing)
     if size == "file":
         return spc_chart(chart.points, chart_id=chart.chart_id, title=chart_title(chart),
                          subtitle=chart_subtitle(chart), width=900, height=380, legend=True,

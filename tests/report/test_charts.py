@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
-from dagster_project.report.charts import spc_chart
+from dagster_project.report.charts import chart_data, spc_chart
 from dagster_project.report.sparkline import sparkline
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -132,3 +132,13 @@ def test_an_all_zero_chart_has_one_label_for_lines_that_read_the_same():
              and not t.get("class")]
     right = [t for t in right if t.endswith(" 0")]
     assert right == ["Target = UPL = Mean = LPL 0"]
+
+
+def test_a_chart_drawn_at_several_sizes_from_its_data_read_once_is_the_same_chart():
+    pts = _points(30, rebase_at=20, short=True, none_at=(7,))
+    options = dict(unit="percent", frequency="monthly", no_spc_reason=None,
+                   withheld_reason="withheld", natural_range=(0.0, 1.0))
+    data = chart_data(pts, **options)
+    for size in (dict(width=900, height=380, legend=True, title="T"),
+                 dict(width=320, height=150, compact=True)):
+        assert spc_chart(pts, data=data, **options, **size) == spc_chart(pts, **options, **size)
