@@ -5,6 +5,7 @@ must be the one the DuckDB engine publishes from the same files (EXCEPT ALL both
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import duckdb
@@ -86,3 +87,46 @@ def test_main_job_runs_on_spark_and_publishes_what_duckdb_publishes(spark_run, p
     different = {t: c for t, c in compared.items() if c[1] or c[2]}
     assert not different, f"(rows, only on DuckDB, only on Spark): {different}"
     assert sum(rows for rows, _, _ in compared.values()) > 100_000
+
+
+def test_tables_spark_wrote_are_read_by_duckdb_with_their_values_and_types(tmp_path,
+                                                                           monkeypatch):
+    """The reader on real Spark output: a table written by a Spark session with the pipeline's
+    configuration (engine/spark.py), partitioned as the incremental marts are, reads back in
+    DuckDB as a view with the same rows and types (timestamps in UTC, the partition column a
+    DATE again), without a Spark session."""
+    from dagster_project.engine.marts import attach_spark_tables
+    from dagster_project.engine.spark import spark_session
+
+    lake = tmp_path / "lake"
+    monkeypatch.setenv("LAKE_DIR", str(lake))
+    monkeypatch.setenv("SPARK_SHUFFLE_PARTITIONS", "2")
+    with spark_session() as spark:
+        spark.sql("CREATE DATABASE IF NOT EXISTS marts")
+        spark.sql("""
+            CREATE TABLE marts.fct_example USING parquet PARTITIONED BY (period) AS
+            SELECT * FROM VALUES
+              ('M01', 3, 30000000000L, 0.25D, CAST(12.50 AS DECIMAL(10, 2)), true,
+               TIMESTAMP '2025-01-31 06:00:00', DATE '2025-01-01'),
+              ('M02', NULL, 7L, NULL, NULL, false, NULL, DATE '2025-02-01')
+            AS t(measure_id, n, big, share, amount, flag, loaded_at, period)""")
+    manifest = tmp_path / "manifest.json"
+    columns = ["measure_id", "period", "n", "big", "share", "amount", "flag", "loaded_at"]
+    manifest.write_text(json.dumps({"nodes": {"model.p.fct_example": {
+        "resource_type": "model", "schema": "marts", "name": "fct_example",
+        "alias": "fct_example", "columns": {c: {} for c in columns}}}}))
+
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    assert attach_spark_tables(con, manifest, lake) == ["marts.fct_example"]
+    types = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                        "WHERE table_name = 'fct_example' ORDER BY ordinal_position").fetchall()
+    assert types == [("measure_id", "VARCHAR"), ("period", "DATE"), ("n", "INTEGER"),
+                     ("big", "BIGINT"), ("share", "DOUBLE"), ("amount", "DECIMAL(10,2)"),
+                     ("flag", "BOOLEAN"), ("loaded_at", "TIMESTAMP")]
+    rows = con.execute("SELECT measure_id, CAST(period AS VARCHAR), n, big, share, "
+                       "CAST(amount AS VARCHAR), flag, CAST(loaded_at AS VARCHAR) "
+                       "FROM marts.fct_example ORDER BY measure_id").fetchall()
+    assert rows == [("M01", "2025-01-01", 3, 30000000000, 0.25, "12.50", True,
+                     "2025-01-31 06:00:00"),
+                    ("M02", "2025-02-01", None, 7, None, None, False, None)]
+    con.close()
