@@ -5,8 +5,8 @@ batch. (Not dagster-ge, which only supports GX before 1.0; not GX's SQL datasour
 reflection fails with duckdb 2.x.) GX is imported here only, when the first suite runs, so
 loading the definitions does not pay for it.
 
-Telemetry: the context's own `analytics_enabled=False` is the switch GX honours; nothing here
-writes the environment (the process-wide switches are in definitions.TELEMETRY_OFF).
+Telemetry: the context's own configuration says `analytics_enabled=False`; the environment
+switch is telemetry.py's alone (nothing here writes the environment).
 """
 
 from __future__ import annotations
