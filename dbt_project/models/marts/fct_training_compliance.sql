@@ -1,62 +1,69 @@
 -- Statutory and mandatory training compliance, aggregated: one row per month, CSU, staff group
 -- and competence, from the latest snapshot dated in that month (the rule for M03/M04).
--- Incremental (configured in dbt_project.yml): a run rebuilds the last
--- `lookback_months` (var) months before the newest month already built, and anything newer.
-with snapshot_rows as (
+-- Read from the snapshot summaries (int_training_snapshot_summaries: each snapshot summarised
+-- once, when it arrives), never from the training history itself. Incremental by period
+-- (dbt_project.yml): a run rewrites only the months whose rows differ from the summaries' latest
+-- snapshot, so a night without new training data writes nothing.
+with summaries as (
 
     select
+        period,
         snapshot_date,
-        {{ month_of('snapshot_date') }} as period,
-        person_key,
         csu_code,
         staff_group,
         competence_code,
-        required,
-        status
-    from {{ ref('stg_training__mandatory_training') }}
-    where is_latest
+        competence_rows,
+        people,
+        required_count,
+        compliant_count
+    from {{ ref('int_training_snapshot_summaries') }}
 
 ),
 
 latest_snapshot_in_month as (
 
     select period, max(snapshot_date) as snapshot_date
-    from snapshot_rows
+    from summaries
     group by period
 
 ),
 
-aggregated as (
+wanted as (
+
+    select summaries.*
+    from summaries
+    inner join latest_snapshot_in_month
+        on summaries.period = latest_snapshot_in_month.period
+        and summaries.snapshot_date = latest_snapshot_in_month.snapshot_date
+
+),
+
+{% if is_incremental() %}
+built as (
 
     select
-        snapshot_rows.period,
-        snapshot_rows.snapshot_date,
-        snapshot_rows.csu_code,
-        snapshot_rows.staff_group,
-        snapshot_rows.competence_code,
-        count(*) as competence_rows,
-        -- the latest rows hold a (snapshot, person, competence) once, so within a group of one
-        -- snapshot and competence every row is a different person: no distinct needed
-        count(*) as people,
-        sum(case when snapshot_rows.required then 1 else 0 end) as required_count,
-        sum(case when snapshot_rows.required and snapshot_rows.status = 'compliant' then 1 else 0 end)
-            as compliant_count
-    from snapshot_rows
-    inner join latest_snapshot_in_month
-        on snapshot_rows.period = latest_snapshot_in_month.period
-        and snapshot_rows.snapshot_date = latest_snapshot_in_month.snapshot_date
+        period, snapshot_date, csu_code, staff_group, competence_code, competence_rows, people,
+        required_count, compliant_count
+    from {{ this }}
+
+),
+
+changed_periods as (
+
+    select period from (select * from wanted except select * from built) as added
+    union
+    select period from (select * from built except select * from wanted) as removed
+
+),
+{% endif %}
+
+selected as (
+
+    select wanted.*
+    from wanted
     {% if is_incremental() %}
-    where snapshot_rows.period >= (
-        select cast({{ dbt.dateadd('month', -1 * var('lookback_months'), 'max(period)') }} as date)
-        from {{ this }}
-    )
+    where wanted.period in (select period from changed_periods)
     {% endif %}
-    group by
-        snapshot_rows.period,
-        snapshot_rows.snapshot_date,
-        snapshot_rows.csu_code,
-        snapshot_rows.staff_group,
-        snapshot_rows.competence_code
 
 )
 
@@ -71,4 +78,4 @@ select
     cast(people as bigint) as people,
     cast(required_count as bigint) as required_count,
     cast(compliant_count as bigint) as compliant_count
-from aggregated
+from selected
