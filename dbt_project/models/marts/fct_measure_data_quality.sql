@@ -221,7 +221,7 @@ rated as (
         cast(coalesce(files.rows_quarantined, 0) as string) || ' of '
             || cast(coalesce(files.rows_in, 0) as string) || ' rows of ' || as_of.source_extract
             || ' quarantined in the last 92 days ('
-            || cast(coalesce(round(100.0 * files.rows_quarantined
+            || cast(coalesce(round(cast(100.0 * files.rows_quarantined as double)
                 / nullif(files.rows_in, 0), 2), 0) as string) || '%)'
             || case when top_rule.rule is not null
                 then '; most often broken: ' || top_rule.rule else '' end || '.'

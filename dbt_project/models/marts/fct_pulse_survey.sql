@@ -13,8 +13,9 @@ select
     cast(strongly_disagree + disagree + neither + agree + strongly_agree as bigint) as answers,
     cast(2.5 * disagree + 5.0 * neither + 7.5 * agree + 10.0 * strongly_agree as double)
         as score_sum,
+    -- divided as double: Spark keeps 2.5 * n a decimal, and a decimal quotient has 13 places
     cast(
-        (2.5 * disagree + 5.0 * neither + 7.5 * agree + 10.0 * strongly_agree)
+        cast(2.5 * disagree + 5.0 * neither + 7.5 * agree + 10.0 * strongly_agree as double)
         / nullif(strongly_disagree + disagree + neither + agree + strongly_agree, 0)
     as double) as mean_score,
     cast(extract_date as date) as extract_date
