@@ -22,11 +22,15 @@
     {%- if execute -%}
     {%- set lake_dir = env_var('LAKE_DIR', 'data/lake') -%}
     {%- set optional = var('lake_tables', []) -%}
-    {%- set done = [] -%}
+    {%- set done, schemas = [], [] -%}
     {%- for source in graph.sources.values() -%}
         {%- set relation = source.schema ~ '.' ~ source.identifier -%}
         {%- if (source.schema == 'raw' or relation in optional) and relation not in done -%}
             {%- do done.append(relation) -%}
+            {%- if source.schema not in schemas -%}
+                {%- do schemas.append(source.schema) -%}
+                {%- do run_query('create database if not exists ' ~ source.schema) -%}
+            {%- endif -%}
             {%- do register_lake_table(source, lake_dir ~ '/' ~ source.schema ~ '/' ~ source.identifier) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -37,7 +41,6 @@
     {%- set relation = source.schema ~ '.' ~ source.identifier -%}
     {%- set columns = source.columns.values() | selectattr('data_type') | list -%}
     {%- set partitioned = columns | selectattr('name', 'equalto', '_extract_date') | list -%}
-    {%- do run_query('create database if not exists ' ~ source.schema) -%}
     {%- do run_query('drop table if exists ' ~ relation) -%}
     {%- if columns -%}
         {%- set declared = [] -%}
