@@ -23,6 +23,33 @@ os.environ.setdefault("FILE_STABLE_SECONDS", "0")
 
 # Small enough to run in seconds, long enough (36 months) to carry every planted signal.
 SMALL_TRUST = {"months": 36, "staff": 300, "seed": 7}
+# The smallest trust a whole night still runs through, for tests of how a night is stopped,
+# resumed, re-run, queued or fed hostile files: they assert the mechanics, not the signals.
+# 8 months to 2026-10 hold one staff survey (published each March): its mart must not be empty.
+TINY_TRUST = {"months": 8, "staff": 60, "seed": 7}
+
+
+# With pytest-xdist (`-n 2 --dist loadgroup`) the tests sharing one expensive session build run on
+# one worker, so each build is made once, not once per worker.
+SHARED_BUILDS = {"pipeline_run": "small_trust", "pipeline_warehouse": "small_trust",
+                 "small_trust_landing": "small_trust", "tiny_night": "tiny_trust",
+                 "tiny_trust_landing": "tiny_trust", "dbt_trust": "dbt_trust"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    uses_maturity_trust: dict[str, bool] = {}  # its builds are kept per process, not in fixtures
+    for item in items:
+        groups = sorted({SHARED_BUILDS[name] for name in getattr(item, "fixturenames", ())
+                         if name in SHARED_BUILDS})
+        path = str(item.path)
+        if path not in uses_maturity_trust:
+            uses_maturity_trust[path] = "maturity_trust import" in item.path.read_text("utf-8")
+        if uses_maturity_trust[path]:
+            groups.append("maturity_trust")
+        if groups:
+            item.add_marker(pytest.mark.xdist_group(groups[0]))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,6 +88,15 @@ def make_env(root: Path) -> PipelineEnv:
                        root / "report")
 
 
+def copy_env(built: PipelineEnv, root: Path) -> PipelineEnv:
+    """A private copy of a night already run (landing, warehouse, published files, report), so a
+    test can run on from that state without rebuilding it or changing the shared one."""
+    import shutil
+
+    shutil.copytree(built.root, root, symlinks=True, dirs_exist_ok=True)
+    return make_env(root)
+
+
 @contextmanager
 def environment(variables: dict[str, str]) -> Iterator[None]:
     previous = {k: os.environ.get(k) for k in variables}
@@ -96,6 +132,29 @@ def small_trust_landing(tmp_path_factory) -> Path:
     landing = tmp_path_factory.mktemp("synthetic") / "landing"
     generate(landing, **SMALL_TRUST)
     return landing
+
+
+@pytest.fixture(scope="session")
+def tiny_trust_landing(tmp_path_factory) -> Path:
+    from dagster_project.synthetic import generate
+
+    landing = tmp_path_factory.mktemp("tiny") / "landing"
+    generate(landing, **TINY_TRUST)
+    return landing
+
+
+@pytest.fixture(scope="session")
+def tiny_night(tmp_path_factory, tiny_trust_landing) -> PipelineEnv:
+    """A night already run on the tiny trust: the starting state of tests that re-run a night.
+    Read it, or `copy_env` it to run on; never run in it (other tests share it)."""
+    import shutil
+
+    env = make_env(tmp_path_factory.mktemp("tiny_night"))
+    shutil.copytree(tiny_trust_landing, env.landing)
+    result = run_nightly(env, raise_on_error=False)
+    failures = [e.event_specific_data for e in result.all_events if e.is_step_failure]
+    assert result.success, failures
+    return env
 
 
 @pytest.fixture(scope="session")
