@@ -1,6 +1,6 @@
 """Every kind of hostile file in the landing folder at once: each gets its exact load-log row, and
 everything else still loads (a Dagster materialisation of the ingest assets) and is published (a
-full nightly run on the small synthetic trust)."""
+full nightly run on the tiny synthetic trust)."""
 
 from __future__ import annotations
 
@@ -214,11 +214,11 @@ def test_every_hostile_file_at_once_and_every_other_file_loads(hostile_landing, 
 
 @pytest.mark.integration
 def test_a_night_with_hostile_files_still_publishes_everything_else(tmp_path, monkeypatch,
-                                                                   small_trust_landing):
+                                                                   tiny_trust_landing):
     from ..conftest import make_env, run_nightly
 
     env = make_env(tmp_path / "night")
-    shutil.copytree(small_trust_landing, env.landing)
+    shutil.copytree(tiny_trust_landing, env.landing)
     generated = sorted(p.name for p in env.landing.glob("*/*.csv"))
     outside = tmp_path / "outside.csv"
     outside.write_text(_text())
