@@ -1,5 +1,7 @@
-"""Stopping `python -m dagster_project run` with a signal, for real: a subprocess on the small
-synthetic trust, stopped mid-run as a service manager (SIGTERM) or a terminal (SIGINT) does."""
+"""Stopping `python -m dagster_project run` with a signal, for real: a subprocess on a synthetic
+trust, stopped mid-run as a service manager (SIGTERM) or a terminal (SIGINT) does. The SIGTERM
+test stops dbt and re-runs the night, so it uses the tiny trust; the SIGINT test needs the small
+trust's many files still loading when the signal arrives."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import pytest
 from dagster_project.settings import PROJECT_ROOT
 
 from ..conftest import make_env, run_nightly
+from .console_lines import read_until
 
 pytestmark = pytest.mark.integration
 
@@ -27,15 +30,6 @@ def start_run(env, home):
                                "FILE_STABLE_SECONDS": "0"},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
-
-
-def read_until(run: subprocess.Popen, starts: str, seen: list[str]) -> None:
-    """Read the run's console until a line starting with `starts` (the run must not end)."""
-    for line in run.stdout:
-        seen.append(line)
-        if line.lstrip().startswith(starts):
-            return
-    pytest.fail("the run ended before the moment to stop it:\n" + "".join(seen[-40:]))
 
 
 def stop(run: subprocess.Popen, signum: int, seen: list[str]) -> float:
@@ -74,8 +68,15 @@ def fresh_env(small_trust_landing, tmp_path):
     return env
 
 
-def test_sigterm_during_dbt_stops_the_run_and_a_rerun_finishes(fresh_env, tmp_path):
-    run = start_run(fresh_env, tmp_path / "home")
+@pytest.fixture
+def fresh_tiny_env(tiny_trust_landing, tmp_path):
+    env = make_env(tmp_path)
+    shutil.copytree(tiny_trust_landing, env.landing)
+    return env
+
+
+def test_sigterm_during_dbt_stops_the_run_and_a_rerun_finishes(fresh_tiny_env, tmp_path):
+    run = start_run(fresh_tiny_env, tmp_path / "home")
     seen: list[str] = []
     read_until(run, "… dbt build:", seen)  # dbt has been building for a while
     seconds = stop(run, signal.SIGTERM, seen)
@@ -85,10 +86,10 @@ def test_sigterm_during_dbt_stops_the_run_and_a_rerun_finishes(fresh_env, tmp_pa
     assert group_is_gone(run.pid), "a process of the run (dbt?) is still running"
     assert "INTERRUPTED by SIGTERM" in console
     assert "retrying" not in console
-    assert "published" not in schemas(fresh_env)  # nothing was published, not even half
-    again = run_nightly(fresh_env, raise_on_error=False)
+    assert "published" not in schemas(fresh_tiny_env)  # nothing was published, not even half
+    again = run_nightly(fresh_tiny_env, raise_on_error=False)
     assert again.success
-    assert "published" in schemas(fresh_env)
+    assert "published" in schemas(fresh_tiny_env)
 
 
 def test_sigint_during_ingestion_rolls_back_the_file_being_loaded(fresh_env, tmp_path):
