@@ -1,5 +1,6 @@
 """The main job, end to end, on a small synthetic trust: real files, DuckDB, dbt, polars SPC,
-Great Expectations, publication and the report."""
+Great Expectations, publication and the report. The tests that run a further night (a re-run, a
+new day's delivery) run it on a copy of the tiny trust's night (`tiny_night`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from dagster_project.synthetic.signals import FALLS_STEP, FFT_DECLINE, SEVERE_HARM_SPIKE
 
-from .conftest import run_nightly
+from .conftest import copy_env, run_nightly
 
 pytestmark = pytest.mark.integration
 
@@ -84,7 +85,7 @@ def test_planted_severe_harm_spike_is_above_the_upper_limit(pipeline_run, level)
     assert spike["point_type"] == "special_cause_concern"
 
 
-def test_sensor_drives_a_run_for_a_new_day_of_incidents(pipeline_run):
+def test_sensor_drives_a_run_for_a_new_day_of_incidents(tiny_night, tmp_path):
     import datetime as dt
 
     import dagster as dg
@@ -95,7 +96,7 @@ def test_sensor_drives_a_run_for_a_new_day_of_incidents(pipeline_run):
 
     from .conftest import environment
 
-    env, _ = pipeline_run
+    env = copy_env(tiny_night, tmp_path / "night")
     with environment(env.variables):
         defs = build_definitions()
         seen = dg.build_sensor_context(definitions=defs)
@@ -118,8 +119,8 @@ def test_sensor_drives_a_run_for_a_new_day_of_incidents(pipeline_run):
     assert latest == dt.date(2026, 11, 1)
 
 
-def test_rerun_gives_the_same_published_tables(pipeline_run):
-    env, _ = pipeline_run
+def test_rerun_gives_the_same_published_tables(tiny_night, tmp_path):
+    env = copy_env(tiny_night, tmp_path / "night")  # a night already run, to run again
     query = "select * from published.{} order by all"
     before = {t: published(env, query.format(t)) for t in ("scorecard_monthly", "spc_points",
                                                             "spc_summary", "spc_signals")}
@@ -130,7 +131,7 @@ def test_rerun_gives_the_same_published_tables(pipeline_run):
         assert after.equals(frame), f"published.{table} changed on a re-run"
 
 
-def test_run_command_for_one_extract_reports_where_the_time_went(pipeline_run, tmp_path,
+def test_run_command_for_one_extract_reports_where_the_time_went(tiny_night, tmp_path,
                                                                  capsys):
     """`python -m dagster_project run --extract incidents --timings FILE`: that extract and what
     is downstream of it, with every step's wall time in the file and by stage in the summary; a
@@ -144,7 +145,7 @@ def test_run_command_for_one_extract_reports_where_the_time_went(pipeline_run, t
 
     from .conftest import environment
 
-    env, _ = pipeline_run
+    env = copy_env(tiny_night, tmp_path / "night")
     new_day_of_incidents(env.landing, dt.date(2026, 11, 2), count=5)
     timings = tmp_path / "timings.json"
     with environment({**env.variables, "DAGSTER_HOME": str(tmp_path / "home")}):

@@ -23,10 +23,9 @@ def documented_dbt_command() -> str:
     return block.strip()
 
 
-def test_the_dbt_readme_command_works_from_the_repository_root(pipeline_run, tmp_path):
-    done, _ = pipeline_run
+def test_the_dbt_readme_command_works_from_the_repository_root(tiny_night, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(done.warehouse, warehouse)
+    shutil.copyfile(tiny_night.warehouse, warehouse)
     command = documented_dbt_command()
     assert DEFAULT_WAREHOUSE in command  # the warehouse `make run` builds
     # on a scratch copy, one model, with dbt's own files kept out of the project
