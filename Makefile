@@ -10,16 +10,21 @@ PY := $(VENV)/bin/python
 # Run history: the folder `python -m dagster_project run` also uses by default
 # (settings.DEFAULT_DAGSTER_HOME); an exported DAGSTER_HOME wins in both.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# Telemetry off for the tools make starts itself (dbt parse, dagster dev); the pipeline's own
+# processes switch it off in dagster_project/telemetry.py.
 export DAGSTER_DISABLE_TELEMETRY := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export GX_ANALYTICS_ENABLED := False
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Bytecode compiled at install, so even the first run does not compile dagster and dbt.
+export UV_COMPILE_BYTECODE := 1
 
-.PHONY: help setup setup-test run test dev clean browser duckdb1 java
+.PHONY: help setup setup-test run test test-spark dev clean browser duckdb1 java
 
 help:
 	@echo "make run   install everything and run the main job (synthetic trust if data/landing is empty)"
 	@echo "make test  install what tests need and run the test suite"
+	@echo "make test-spark  the Spark engine's parity runs (slow)"
 	@echo "make setup install and prepare (dbt manifest, DAGSTER_HOME) without running"
 	@echo "make dev   the Dagster UI on http://127.0.0.1:3000"
 	@echo "make clean remove data/, the venv and build artefacts"
@@ -39,9 +44,9 @@ $(VENV)/.synced-dev: $(UV) pyproject.toml uv.lock
 
 # The dbt manifest is prepared here, so nothing parses dbt when the definitions load.
 dbt_project/target/manifest.json: $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' 2>/dev/null | grep -v -e target/ -e logs/)
-	@# parsed against the warehouse path a run uses, so the first run can reuse this parse
-	cd dbt_project && WAREHOUSE_PATH=$(abspath $(or $(WAREHOUSE_PATH),data/warehouse.duckdb)) \
-	  $(VENV)/bin/dbt parse --quiet --profiles-dir . --project-dir .
+	@# parsed with the vars a run passes (transform/profile.py), so the first run reuses this parse
+	cd dbt_project && $(VENV)/bin/dbt parse --quiet --profiles-dir . --project-dir . \
+	  --vars "$$(cd .. && $(PY) -m dagster_project.transform.profile)"
 
 $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $@
@@ -76,6 +81,10 @@ run: setup
 
 test: setup-test
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+# The Spark engine's parity runs (both engines over whole nights): tens of minutes on 2 cores.
+test-spark: setup-test
+	$(VENV)/bin/pytest -q -m spark $(PYTEST_ARGS)
 
 dev: setup
 	$(PY) -m dagster_project.permissions $(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml

@@ -24,3 +24,12 @@ def profile_vars(settings: Settings, warehouse_path: str) -> dict[str, Any]:
     return {WAREHOUSE_PATH_VAR: str(Path(warehouse_path).resolve()),
             MEMORY_LIMIT_VAR: settings.duckdb_memory_limit,
             THREADS_VAR: settings.dbt_threads}
+
+
+if __name__ == "__main__":
+    # `make setup` parses dbt with the vars a run will pass, so the run reuses that parse.
+    import json
+
+    from ..settings import get_settings
+
+    print(json.dumps(profile_vars(get_settings(), get_settings().warehouse_path)))

@@ -28,7 +28,8 @@ import pytest
 
 from dagster_project.settings import DBT_PROJECT_DIR
 
-pytestmark = pytest.mark.integration
+# Two nights on both engines: tens of minutes on 2 cores, so `make test-spark`, not `make test`.
+pytestmark = [pytest.mark.integration, pytest.mark.spark]
 
 if shutil.which("java") is None:
     pytest.skip("Java is not installed: Spark needs a JVM (make test installs Java 17)",
