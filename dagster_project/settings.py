@@ -7,6 +7,8 @@ for `make run`, `make test` and `dagster dev`.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -96,3 +98,19 @@ def _engine(value: str) -> str:
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+@contextmanager
+def environment_overridden(values: dict[str, str]) -> Iterator[None]:
+    """os.environ with `values` for the duration (for a tool this process starts that reads its
+    settings from the environment: dbt-spark's profile); the previous values restored after."""
+    previous = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

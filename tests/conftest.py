@@ -5,18 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from dagster_project.settings import DBT_PROJECT_DIR
+from dagster_project.settings import environment_overridden as environment
+from dagster_project.telemetry import switch_off_telemetry
 
-os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+switch_off_telemetry()
 # Tests write a file and load it at once; the wait for half-copied files is tested on its own
 # (tests/ingest/test_landing_rules.py, tests/orchestration/test_sensors.py).
 os.environ.setdefault("FILE_STABLE_SECONDS", "0")
@@ -95,20 +93,6 @@ def copy_env(built: PipelineEnv, root: Path) -> PipelineEnv:
 
     shutil.copytree(built.root, root, symlinks=True, dirs_exist_ok=True)
     return make_env(root)
-
-
-@contextmanager
-def environment(variables: dict[str, str]) -> Iterator[None]:
-    previous = {k: os.environ.get(k) for k in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def run_nightly(env: PipelineEnv, *, run_config: dict | None = None, raise_on_error=True):

@@ -10,12 +10,12 @@ where every later step reads them. On DuckDB nothing changes.
 from __future__ import annotations
 
 import json
-import os
+
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..settings import get_settings
+from ..settings import environment_overridden, get_settings
 from . import on_spark
 
 SPARK_TARGET = "spark"
@@ -35,21 +35,6 @@ def spark_build_args(args: list[str], lake_tables: list[str]) -> list[str]:
 
 
 @contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    """os.environ with `values`, for the dbt process this step starts; restored after."""
-    previous = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-@contextmanager
 def dbt_on_engine(warehouse, manifest_path: Path) -> Iterator[Callable[[list[str]], list[str]]]:
     """Around one dbt invocation, with the warehouse lock held by the caller: yields what turns
     the dbt arguments into this engine's. On Spark, the lake is synced first, and the built
@@ -64,7 +49,7 @@ def dbt_on_engine(warehouse, manifest_path: Path) -> Iterator[Callable[[list[str
     lake = get_settings().lake_dir
     with warehouse.connect() as con:
         lake_tables = sync_lake(con, lake)
-    with _environment(dbt_environment()):
+    with environment_overridden(dbt_environment()):
         yield lambda args: spark_build_args(args, lake_tables)
     with warehouse.connect() as con:
         attach_spark_tables(con, manifest_path, lake)
