@@ -20,6 +20,7 @@ import dagster as dg
 
 from .hooks import FAILURE_PREFIX, asset_from_step_key
 from .timings import stage_of
+from .transform import AFTER_VERDICTS_OP, DBT_OP
 
 # A step still going after this long says how far it got, and again as often.
 PROGRESS_SECONDS = 10.0
@@ -30,7 +31,7 @@ QUIET_STAGES = ("checks", "dbt build")
 
 _MARKS = {"STEP_SUCCESS": ("✓", "ok"), "STEP_FAILURE": ("✗", "FAILED"),
           "STEP_SKIPPED": ("-", "skipped"), "STEP_UP_FOR_RETRY": ("↻", "retry")}
-_STEP_NAMES = {"dbt_models": "dbt build", "dbt_models_after_verdicts": "dbt build (after verdicts)",
+_STEP_NAMES = {DBT_OP: "dbt build", AFTER_VERDICTS_OP: "dbt build (after verdicts)",
                "spc_tables": "spc tables", "impact_verdicts": "impact verdicts"}
 _DOTTED_CLASS = re.compile(r"^(?:[A-Za-z_][\w]*\.)+([A-Za-z_]\w*:)")
 

@@ -102,7 +102,7 @@ def _execute(full_refresh: bool, synthetic: bool, extracts: list[str] | None,
 
     defs = build_definitions()
     job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
-    from .transform.assets import DBT_OPS
+    from .transform import DBT_OPS
 
     run_config = {"ops": {op: {"config": {"full_refresh": full_refresh}} for op in DBT_OPS}}
     console = sys.stdout

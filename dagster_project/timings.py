@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from .transform import DBT_OP
+
 _ENDS = {"STEP_SUCCESS": "success", "STEP_FAILURE": "failure", "STEP_SKIPPED": "skipped"}
 
 
@@ -31,7 +33,7 @@ def stage_of(step_key: str) -> str:
         return "checks"  # asset checks run as steps `<asset>_<check name>`
     if step_key.startswith("raw__"):
         return "ingest"
-    if step_key.startswith("dbt_models"):
+    if step_key.startswith(DBT_OP):  # both dbt ops' names start so
         return "dbt build"
     if step_key.startswith("spc"):
         return "spc"

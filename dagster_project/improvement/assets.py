@@ -15,6 +15,8 @@ Tables written, in one transaction:
 - spc.spc_rebase_proposals: the rebase proposals, confirmed when the rebase seed holds them.
 """
 
+from functools import cache
+
 import dagster as dg
 import duckdb
 import polars as pl
@@ -22,6 +24,7 @@ import polars as pl
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..retries import TRANSIENT_RETRY_POLICY, transient_only
 from ..spc.impact import judge_with_points
+from ..transform.keys import dbt_asset_key, dbt_relation
 from .annotations import markers, rebase_proposals
 from .interventions import interventions
 from .tables import (
@@ -46,27 +49,28 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
     def read(sql: str) -> pl.DataFrame:
         return con.sql(sql).pl()
 
-    links = read(f"select project_id, measure_id, role, level, unit_code from {relation(LINKS)}")
+    links = read(f"select project_id, measure_id, role, level, unit_code "
+                 f"from {dbt_relation(LINKS)}")
     return {
         "links": links,
-        "projects": read(f"select project_id, intervention_date from {relation(PROJECTS)}"),
+        "projects": read(f"select project_id, intervention_date from {dbt_relation(PROJECTS)}"),
         "changes": read(f"select project_id, cast(cycle_no as bigint) cycle_no, "
-                        f"implemented_date, is_adopted from {relation(CHANGES)}"),
+                        f"implemented_date, is_adopted from {dbt_relation(CHANGES)}"),
         "spread": read(f"select project_id, csu_code, location_code, adopted_date "
-                       f"from {relation(SPREAD)}"),
+                       f"from {dbt_relation(SPREAD)}"),
         "series": pl.concat([
             read(f"""select measure_id, level, unit_code, period, value, direction, frequency
-                     from {relation(SCORECARD_SERIES)}
-                     where measure_id in (select measure_id from {relation(LINKS)})"""),
+                     from {dbt_relation(SCORECARD_SERIES)}
+                     where measure_id in (select measure_id from {dbt_relation(LINKS)})"""),
             read(f"""select measure_code as measure_id, 'project' as level,
                             project_id as unit_code, period, cast(value as double) as value,
                             direction, frequency
-                     from {relation(LOCAL_SERIES)}"""),
+                     from {dbt_relation(LOCAL_SERIES)}"""),
         ], how="vertical_relaxed"),
         # As text: a bad seed row is the SPC step's to report (by line); here it confirms nothing.
         "rebase_dates": read(f"""select measure_id, level, unit_code,
                                         try_cast(cast(rebase_date as varchar) as date) rebase_date
-                                 from {relation(REBASE_SEED)}""").drop_nulls("rebase_date"),
+                                 from {dbt_relation(REBASE_SEED)}""").drop_nulls("rebase_date"),
     }
 
 
@@ -102,15 +106,41 @@ def write_tables(con: duckdb.DuckDBPyConnection,
         raise
 
 
-@dg.multi_asset(
-    specs=[dg.AssetSpec(list(table), group_name="improvement", kinds={"polars", "duckdb"},
-                        deps=[dg.AssetKey(list(r)) for r in INPUTS], description=description)
-           for table, description in OUTPUTS.items()],
-    pool=DUCKDB_WRITER_POOL,
-    retry_policy=TRANSIENT_RETRY_POLICY,
-)
-@transient_only("impact verdicts")
-def impact_verdicts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def build_impact_verdicts() -> dg.AssetsDefinition:
+    """The impact multi-asset; its upstream keys come from dbt (transform/keys.py)."""
+    deps = [dbt_asset_key(name) for name in INPUTS]
+
+    @dg.multi_asset(
+        specs=[dg.AssetSpec(list(table), group_name="improvement", kinds={"polars", "duckdb"},
+                            deps=deps, description=description)
+               for table, description in OUTPUTS.items()],
+        pool=DUCKDB_WRITER_POOL,
+        retry_policy=TRANSIENT_RETRY_POLICY,
+        name="impact_verdicts",
+    )
+    @transient_only("impact verdicts")
+    def impact_verdicts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        yield from judge_and_write(context, warehouse)
+
+    return impact_verdicts
+
+
+@cache
+def _impact_verdicts() -> dg.AssetsDefinition:
+    return build_impact_verdicts()
+
+
+def __getattr__(name: str):
+    # `impact_verdicts` is built when first asked for (the definitions load), not at import:
+    # its upstream keys come from the dbt manifest.
+    if name == "impact_verdicts":
+        return _impact_verdicts()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def judge_and_write(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Read the inputs, judge, write every table in one transaction; yield one materialisation
+    per output."""
     with warehouse.connect() as con:
         tables = impact_tables(read_inputs(con))
         write_tables(con, tables)

@@ -1,12 +1,14 @@
 """The tables the impact step reads and writes, as (schema, table): named once, here."""
 
-SCORECARD_SERIES = ("intermediate", "int_scorecard_values_before_verdicts")
-LOCAL_SERIES = ("intermediate", "int_qi_measure_series")
-PROJECTS = ("marts", "dim_qi_project")
-LINKS = ("marts", "fct_qi_project_measures")
-CHANGES = ("marts", "fct_qi_changes")
-SPREAD = ("marts", "fct_qi_spread")
-REBASE_SEED = ("marts", "spc_rebase_dates")
+# The dbt models and seed the impact step reads, by name: their relations and asset keys come
+# from the dbt manifest (transform/keys.py).
+SCORECARD_SERIES = "int_scorecard_values_before_verdicts"
+LOCAL_SERIES = "int_qi_measure_series"
+PROJECTS = "dim_qi_project"
+LINKS = "fct_qi_project_measures"
+CHANGES = "fct_qi_changes"
+SPREAD = "fct_qi_spread"
+REBASE_SEED = "spc_rebase_dates"
 INPUTS = (SCORECARD_SERIES, LOCAL_SERIES, PROJECTS, LINKS, CHANGES, SPREAD, REBASE_SEED)
 
 IMPACT = ("marts", "fct_qi_impact")

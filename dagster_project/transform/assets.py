@@ -23,6 +23,7 @@ from ..retries import (
     TRANSIENT_RETRY_POLICY, WarehouseBusy, mentions_lock, only_transient_retried,
 )
 from ..settings import get_settings
+from . import AFTER_VERDICTS_OP, DBT_OP, DBT_OPS  # noqa: F401 (re-exported)
 from .profile import profile_vars
 from .project import dbt_project
 from .translator import ProjectDbtTranslator
@@ -142,10 +143,7 @@ def with_progress(events, context: dg.AssetExecutionContext):
 # verdicts (everything that reads the dbt source `improvement_verdicts`, M11 and the scorecard
 # after it) run after the Dagster step that writes the verdicts (dagster_project/improvement),
 # which reads models of the first selection. One selection would be a cycle.
-DBT_OP = "dbt_models"
-AFTER_VERDICTS_OP = "dbt_models_after_verdicts"
 AFTER_VERDICTS = "source:improvement_verdicts+"
-DBT_OPS = (DBT_OP, AFTER_VERDICTS_OP)
 
 
 def build_dbt_selections() -> list[dg.AssetsDefinition]:
