@@ -15,8 +15,6 @@ Tables written, in one transaction:
 - spc.spc_rebase_proposals: the rebase proposals, confirmed when the rebase seed holds them.
 """
 
-from functools import cache
-
 import dagster as dg
 import duckdb
 import polars as pl
@@ -24,7 +22,7 @@ import polars as pl
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..retries import TRANSIENT_RETRY_POLICY, transient_only
 from ..spc.impact import judge_with_points
-from ..transform.keys import dbt_asset_key, dbt_relation
+from ..transform.keys import built_when_first_asked, dbt_asset_key, dbt_relation
 from .annotations import markers, rebase_proposals
 from .interventions import interventions
 from .tables import (
@@ -125,17 +123,9 @@ def build_impact_verdicts() -> dg.AssetsDefinition:
     return impact_verdicts
 
 
-@cache
-def _impact_verdicts() -> dg.AssetsDefinition:
-    return build_impact_verdicts()
-
-
-def __getattr__(name: str):
-    # `impact_verdicts` is built when first asked for (the definitions load), not at import:
-    # its upstream keys come from the dbt manifest.
-    if name == "impact_verdicts":
-        return _impact_verdicts()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# `impact_verdicts` is built when the definitions load, not at import: its upstream keys come from
+# the dbt manifest.
+__getattr__ = built_when_first_asked(__name__, "impact_verdicts", build_impact_verdicts)
 
 
 def judge_and_write(context: dg.AssetExecutionContext, warehouse: WarehouseResource):

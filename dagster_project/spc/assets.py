@@ -11,15 +11,13 @@ A chart is keyed by the columns measure_id, level and unit_code, never by one jo
 
 
 from datetime import datetime, timezone
-from functools import cache
-
 import dagster as dg
 import duckdb
 import polars as pl
 
 from ..resources import DUCKDB_WRITER_POOL, WarehouseResource
 from ..retries import TRANSIENT_RETRY_POLICY, transient_only
-from ..transform.keys import dbt_asset_key, dbt_relation
+from ..transform.keys import built_when_first_asked, dbt_asset_key, dbt_relation
 from .attribute import EVENT_CHARTS
 from .events import with_event_charts
 from .provisional import judged
@@ -168,14 +166,6 @@ def write_spc_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     })
 
 
-@cache
-def _spc_tables() -> dg.AssetsDefinition:
-    return build_spc_tables()
-
-
-def __getattr__(name: str):
-    # `spc_tables` is built when first asked for (the definitions load), not at import: its
-    # upstream keys come from the dbt manifest.
-    if name == "spc_tables":
-        return _spc_tables()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# `spc_tables` is built when the definitions load, not at import: its upstream keys come from
+# the dbt manifest.
+__getattr__ = built_when_first_asked(__name__, "spc_tables", build_spc_tables)

@@ -8,7 +8,7 @@ the same copy), never when this module is imported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -53,3 +53,17 @@ def dbt_models_in(folder: str) -> list[str]:
     """The names of the models under `models/<folder>/` (fqn: project, folder, ..., name)."""
     return sorted(name for name, node in _nodes_by_name().items()
                   if node["resource_type"] == "model" and node["fqn"][1:2] == [folder])
+
+
+def built_when_first_asked(module: str, name: str,
+                           build: Callable[[], Any]) -> Callable[[str], Any]:
+    """A module `__getattr__` that builds attribute `name` once, when first asked for: an asset
+    whose upstream keys come from the manifest is built when the definitions load, not at import."""
+    built = cache(build)
+
+    def __getattr__(attribute: str):
+        if attribute == name:
+            return built()
+        raise AttributeError(f"module {module!r} has no attribute {attribute!r}")
+
+    return __getattr__
