@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dagster_project.settings import DBT_PROJECT_DIR
@@ -18,6 +19,24 @@ switch_off_telemetry()
 # Tests write a file and load it at once; the wait for half-copied files is tested on its own
 # (tests/ingest/test_landing_rules.py, tests/orchestration/test_sensors.py).
 os.environ.setdefault("FILE_STABLE_SECONDS", "0")
+
+# The day the quality checks count back from, for tests of hand-made warehouses.
+QUALITY_AS_OF = "2025-07-15"
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    """An empty DuckDB warehouse file in the test's tmp_path."""
+    c = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def quality_as_of(monkeypatch) -> str:
+    monkeypatch.setenv("QUALITY_AS_OF_DATE", QUALITY_AS_OF)
+    return QUALITY_AS_OF
+
 
 # Small enough to run in seconds, long enough (36 months) to carry every planted signal.
 SMALL_TRUST = {"months": 36, "staff": 300, "seed": 7}

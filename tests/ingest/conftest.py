@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 from .ingest_helpers import Landing, load
 
@@ -12,13 +11,6 @@ from .ingest_helpers import Landing, load
 @pytest.fixture
 def landing(tmp_path: Path) -> Landing:
     return Landing(tmp_path / "landing")
-
-
-@pytest.fixture
-def con(tmp_path: Path):
-    c = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    yield c
-    c.close()
 
 
 @pytest.fixture

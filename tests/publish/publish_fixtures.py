@@ -14,11 +14,6 @@ from dagster_project.publish.tables import PublishedTable
 from dagster_project.quality.history import CheckRecord, append_results
 
 
-@pytest.fixture(autouse=True)
-def _as_of(monkeypatch):
-    monkeypatch.setenv("QUALITY_AS_OF_DATE", "2025-07-15")
-
-
 class InjectedCrash(RuntimeError):
     """The crash a test injects into publish() (as a killed process would stop it)."""
 

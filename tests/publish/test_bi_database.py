@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from publish_fixtures import TABLES, InjectedCrash, build_marts, handmade_tables, record
+from .publish_fixtures import TABLES, InjectedCrash, build_marts, handmade_tables, record
 
 from dagster_project.publish.assets import build_publish_asset
 from dagster_project.publish.bi_database import BI_DATABASE, storage_version

@@ -8,7 +8,7 @@ from datetime import date
 
 import duckdb
 import pytest
-from publish_fixtures import build_disclosure_policy, build_marts
+from .publish_fixtures import build_disclosure_policy, build_marts
 
 from dagster_project.publish.disclosure import REGISTRY, DisclosureError, disclose, disclose_all
 

@@ -6,7 +6,7 @@ import os
 import dagster as dg
 import duckdb
 import pytest
-from publish_fixtures import TABLES, InjectedCrash, build_marts, record, snapshot
+from .publish_fixtures import TABLES, InjectedCrash, build_marts, record, snapshot
 
 from dagster_project.publish.publish import (
     CURRENT, STAGING_PREFIX, VERSIONS_DIR, current_version, publish, reconcile)

@@ -2,7 +2,7 @@
 
 import dagster as dg
 import duckdb
-from publish_fixtures import build_marts, handmade_tables, snapshot
+from .publish_fixtures import build_marts, handmade_tables, snapshot
 
 from dagster_project.publish.assets import build_publish_asset
 from dagster_project.quality.checks import build_suite_check

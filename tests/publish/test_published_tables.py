@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from publish_fixtures import handmade_tables
+from .publish_fixtures import handmade_tables
 
 from dagster_project.contracts import CONTRACTS
 from dagster_project.ingest.load import ensure_tables

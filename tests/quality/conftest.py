@@ -1,3 +1,10 @@
-"""Fixtures for the quality tests (builders live in quality_fixtures.py)."""
+"""Fixtures for the quality tests (builders live in quality_fixtures.py; `con` in tests/conftest)."""
 
-from quality_fixtures import _as_of, con, raw_incidents  # noqa: F401
+import pytest
+
+from .quality_fixtures import raw_incidents  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _as_of(quality_as_of):
+    """Every quality test counts back from the same day."""

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import duckdb
 import pyarrow as pa
 import pytest
 
 from dagster_project.contracts import CONTRACTS_BY_NAME, LINEAGE_COLUMNS
-
-AS_OF = "2025-07-15"
-
-
-@pytest.fixture(autouse=True)
-def _as_of(monkeypatch):
-    monkeypatch.setenv("QUALITY_AS_OF_DATE", AS_OF)
 
 
 def create_raw(con, extract: str) -> None:
@@ -73,13 +65,6 @@ def good_incidents(n_per_month: int = 40, months=(1, 2, 3, 4, 5, 6)) -> list[dic
                                  csu=f"C{1 + k % 3}"))
             i += 1
     return rows
-
-
-@pytest.fixture
-def con(tmp_path):
-    c = duckdb.connect(str(tmp_path / "wh.duckdb"))
-    yield c
-    c.close()
 
 
 @pytest.fixture

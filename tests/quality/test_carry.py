@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 
-from quality_fixtures import build_marts
+from .quality_fixtures import build_marts
 
 from dagster_project.quality.carry import run_or_carry
 from dagster_project.quality.gx_runner import run_suite

@@ -10,7 +10,7 @@ import io
 from datetime import date, datetime
 
 import pytest
-from quality_fixtures import good_incidents, org_rows
+from .quality_fixtures import good_incidents, org_rows
 
 from dagster_project.contracts import CONTRACTS, CONTRACTS_BY_NAME
 from dagster_project.ingest.load import load_extract

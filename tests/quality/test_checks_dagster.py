@@ -3,7 +3,7 @@
 from datetime import date
 
 import dagster as dg
-from quality_fixtures import good_incidents, insert_raw, org_rows
+from .quality_fixtures import good_incidents, insert_raw, org_rows
 
 from dagster_project.quality.checks import build_contract_check, build_suite_check
 from dagster_project.quality.suite_file import load_suite

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from quality_fixtures import build_marts, good_incidents, incident, insert_raw
+from .quality_fixtures import build_marts, good_incidents, incident, insert_raw
 
 from dagster_project.quality.gx_runner import run_suite
 from dagster_project.settings import EXPECTATIONS_DIR
