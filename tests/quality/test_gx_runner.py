@@ -132,7 +132,7 @@ def test_every_raw_suite_runs_without_gx_errors(con):
     """Each raw suite on an empty table of its contract: expectations may fail (no rows), but
     none may be malformed for GX (a wrong kwarg type fails only at validation time)."""
     from dagster_project.contracts import CONTRACTS
-    from quality_fixtures import create_raw
+    from .quality_fixtures import create_raw
 
     for contract in CONTRACTS:
         create_raw(con, contract.name)

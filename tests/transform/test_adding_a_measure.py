@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dev_warehouse import build as build_raw_layer
+from .dev_warehouse import build as build_raw_layer
 
 pytestmark = pytest.mark.integration
 

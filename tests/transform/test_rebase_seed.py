@@ -9,8 +9,8 @@ import shutil
 import duckdb
 import pytest
 
-from dev_warehouse import ORG, build as build_raw_layer
-from test_adding_a_measure import DBT_DIR, _dbt_build
+from .dev_warehouse import ORG, build as build_raw_layer
+from .test_adding_a_measure import DBT_DIR, _dbt_build
 
 pytestmark = pytest.mark.integration
 

@@ -18,7 +18,7 @@ import pytest
 
 from dagster_project.contracts.extracts import QI_ACTIVE_STAGES
 
-from test_scorecard import DBT_DIR, REPO, _dbt
+from .test_scorecard import DBT_DIR, REPO, _dbt
 
 pytestmark = pytest.mark.integration
 UNCHANGED = 6  # the month (counted from the first delivery) whose register is unchanged

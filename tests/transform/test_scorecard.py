@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from reference_measures import Trust, as_date, read_extract
+from .reference_measures import Trust, as_date, read_extract
 
 pytestmark = pytest.mark.integration
 
