@@ -13,6 +13,8 @@ import pytest
 from dagster_project.publish.tables import PublishedTable
 from dagster_project.quality.history import CheckRecord, append_results
 
+from ..hand_marts import write_scorecard_monthly
+
 
 class InjectedCrash(RuntimeError):
     """The crash a test injects into publish() (as a killed process would stop it)."""
@@ -68,12 +70,7 @@ def build_marts(con, *, q02_c1_june: float = 0.05, c01_june: float = 0.9) -> Non
                          "decrease", "p", "quality", "percent", None))
             rows.append(("C01", level, unit, date(2025, m, 1), c01 * 100, 100.0, c01, 1.0,
                          "increase", "xmr", "cost", "percent", None))
-    con.execute("""create or replace table marts.fct_scorecard_monthly (
-        measure_id varchar, level varchar, unit_code varchar, period date, numerator double,
-        denominator double, value double, target double, direction varchar, chart_type varchar,
-        domain varchar, unit varchar, null_reason varchar)""")
-    con.executemany("insert into marts.fct_scorecard_monthly values "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    write_scorecard_monthly(con, rows)
     con.execute("create or replace view publish_candidate.scorecard_monthly as "
                 "select * from marts.fct_scorecard_monthly")
     con.execute("create or replace view publish_candidate.dim_csu as select * from marts.dim_csu")

@@ -9,6 +9,8 @@ import pytest
 
 from dagster_project.contracts import CONTRACTS_BY_NAME, LINEAGE_COLUMNS
 
+from ..hand_marts import write_scorecard_monthly
+
 
 def create_raw(con, extract: str) -> None:
     contract = CONTRACTS_BY_NAME[extract]
@@ -96,11 +98,6 @@ def build_marts(con, *, value_override: dict | None = None, period_end: int = 6)
                          "increase", "run", "morale", "score", None))
             rows.append(("C01", level, unit, date(2025, m, 1), 90.0, 100.0, 0.9, 1.0,
                          "increase", "xmr", "cost", "percent", None))
-    con.execute("""create or replace table marts.fct_scorecard_monthly (
-        measure_id varchar, level varchar, unit_code varchar, period date, numerator double,
-        denominator double, value double, target double, direction varchar, chart_type varchar,
-        domain varchar, unit varchar, null_reason varchar)""")
-    con.executemany("insert into marts.fct_scorecard_monthly values "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    write_scorecard_monthly(con, rows)
     for sql in (value_override or {}).values():
         con.execute(sql)
