@@ -18,13 +18,16 @@ STAMP = "20250131"
 # A few valid rows per extract, in contract column order (None = empty cell).
 VALID_ROWS: dict[str, list[dict[str, object]]] = {
     "org_structure": [
-        dict(org_code="ZZT", site_code="SITE1", site_name="Main Site", csu_code="CSU_MED",
-             csu_name="Medicine", location_code="WARD1", location_name="Ward 1",
+        dict(org_code="ZZT", org_name="Test Trust", site_code="SITE1", site_name="Main Site",
+             csu_code="CSU_MED", csu_name="Medicine", location_code="WARD1", location_name="Ward 1",
              valid_from="2020-01-01", valid_to=None),
-        dict(org_code="ZZT", site_code="SITE1", site_name="Main Site", csu_code="CSU_SURG",
+        dict(org_code="ZZT", org_name="Test Trust", site_code="SITE1", site_name="Main Site",
+             csu_code="CSU_SURG",
              csu_name="Surgery", location_code="WARD2", location_name="Ward 2",
              valid_from="2020-01-01", valid_to=None),
-        dict(org_code="ZZT", site_code="SITE2", site_name="Community Site", csu_code="CSU_MED",
+        # org_name is optional: an empty cell is null
+        dict(org_code="ZZT", org_name=None, site_code="SITE2", site_name="Community Site",
+             csu_code="CSU_MED",
              csu_name="Medicine", location_code="ED1", location_name="Emergency Department",
              valid_from="2020-01-01", valid_to="2030-12-31"),
     ],
