@@ -18,7 +18,7 @@ from dagster_project.engine.marts import attach_spark_tables
 from dagster_project.engine.spark import spark_conf, submit_args
 from dagster_project.settings import get_settings
 
-from ..ingest.conftest import con, landing  # noqa: F401 - the ingest tests' fixtures
+from ..ingest.conftest import landing  # noqa: F401 - the ingest tests' fixture (con is shared)
 from ..ingest.ingest_helpers import load, valid_rows
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -18,7 +16,7 @@ import pytest
 
 from dagster_project.contracts.extracts import QI_ACTIVE_STAGES
 
-from .test_scorecard import DBT_DIR, REPO, _dbt
+from .test_scorecard import DBT_DIR, _dbt, generate_trust
 
 pytestmark = pytest.mark.integration
 UNCHANGED = 6  # the month (counted from the first delivery) whose register is unchanged
@@ -29,11 +27,7 @@ def built(tmp_path_factory):
     from dagster_project.ingest.load import load_all
 
     work = tmp_path_factory.mktemp("dbt_register")
-    landing, warehouse = work / "landing", work / "warehouse.duckdb"
-    gen = subprocess.run([sys.executable, "-m", "dagster_project.synthetic", "--landing",
-                          str(landing), "--staff", "300", "--months", "14", "--seed", "11",
-                          "--quiet"], capture_output=True, text=True, cwd=REPO)
-    assert gen.returncode == 0, gen.stderr[-3000:]
+    landing, warehouse = generate_trust(work)
     # A night whose register did not change: the same bytes again, which the loader skips as a
     # duplicate; that month's M09 and M10 must still come from the (identical) earlier snapshot.
     files = sorted((landing / "qi_projects").glob("qi_projects_*.csv"))

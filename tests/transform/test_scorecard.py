@@ -34,6 +34,17 @@ def _dbt(args: list[str], warehouse: Path, work: Path) -> subprocess.CompletedPr
         env=env, capture_output=True, text=True, cwd=REPO)
 
 
+def generate_trust(work: Path) -> tuple[Path, Path]:
+    """The 14-month trust (seed 11) the dbt tests build: its landing folder, generated, and the
+    path its warehouse goes to."""
+    landing, warehouse = work / "landing", work / "warehouse.duckdb"
+    gen = subprocess.run([sys.executable, "-m", "dagster_project.synthetic", "--landing",
+                          str(landing), "--staff", "300", "--months", "14", "--seed", "11",
+                          "--quiet"], capture_output=True, text=True, cwd=REPO)
+    assert gen.returncode == 0, gen.stderr[-3000:]
+    return landing, warehouse
+
+
 def _empty_one_csu_month(landing: Path) -> tuple[str, dt.date]:
     """Remove, from every incidents delivery, the incidents of the busiest CSU in one month (by
     the CSU its location belonged to on the incident date), so that CSU-month has none."""
@@ -62,11 +73,7 @@ def built(tmp_path_factory):
     from dagster_project.ingest.load import load_all
 
     work = tmp_path_factory.mktemp("dbt_trust")
-    landing, warehouse = work / "landing", work / "warehouse.duckdb"
-    gen = subprocess.run([sys.executable, "-m", "dagster_project.synthetic", "--landing",
-                          str(landing), "--staff", "300", "--months", "14", "--seed", "11",
-                          "--quiet"], capture_output=True, text=True, cwd=REPO)
-    assert gen.returncode == 0, gen.stderr[-3000:]
+    landing, warehouse = generate_trust(work)
     zero_csu, zero_month = _empty_one_csu_month(landing)
     with duckdb.connect(str(warehouse)) as con:
         load_all(con, landing)
