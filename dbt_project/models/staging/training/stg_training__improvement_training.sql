@@ -16,11 +16,7 @@ renamed as (
         cast(completion_date as date) as completion_date,
         cast(hours as decimal(9,2)) as hours,
         cast(status as string) as status,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         {{ is_latest_delivery(['event_id']) }} as is_latest
     from source
 

@@ -59,11 +59,7 @@ renamed as (
         cast(status as string) as status,
         cast(achieved_date as date) as achieved_date,
         cast(expiry_date as date) as expiry_date,
-        cast(_extract_date as date) as extract_date,
-        cast(_file_name as string) as source_file_name,
-        cast(_content_hash as string) as source_content_hash,
-        cast(_row_number as bigint) as source_row_number,
-        cast(_loaded_at as timestamp) as loaded_at,
+        {{ lineage_columns() }},
         is_latest
     from flagged
 
