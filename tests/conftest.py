@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,14 @@ from dagster_project.settings import environment_overridden as environment
 from dagster_project.telemetry import switch_off_telemetry
 
 switch_off_telemetry()
+if os.environ.get("PYTEST_XDIST_WORKER") and sys.modules["__main__"].__spec__ is None:
+    # An xdist worker's __main__ (execnet's `python -c` bootstrap) has no __spec__ and no
+    # __file__, which pyspark (imported by Great Expectations) takes for its own doctest run:
+    # `pyspark.sql.connect` then calls sys.exit(0) and the test importing GX fails. Named as a
+    # module, as under a plain `pytest`, the import goes on (multiprocessing's spawn skips it).
+    import importlib.machinery
+
+    sys.modules["__main__"].__spec__ = importlib.machinery.ModuleSpec("__main__", None)
 # Tests write a file and load it at once; the wait for half-copied files is tested on its own
 # (tests/ingest/test_landing_rules.py, tests/orchestration/test_sensors.py).
 os.environ.setdefault("FILE_STABLE_SECONDS", "0")
@@ -46,39 +55,86 @@ SMALL_TRUST = {"months": 36, "staff": 300, "seed": 7}
 TINY_TRUST = {"months": 8, "staff": 60, "seed": 7}
 
 
-# With pytest-xdist (`-n 2 --dist loadgroup`) the tests sharing one expensive session build run on
-# one worker, so each build is made once, not once per worker.
-SHARED_BUILDS = {"pipeline_run": "small_trust", "pipeline_warehouse": "small_trust",
-                 "small_trust_landing": "small_trust", "tiny_night": "tiny_trust",
-                 "tiny_trust_landing": "tiny_trust", "dbt_trust": "dbt_trust"}
+# With pytest-xdist (`make test` runs `-n 2 --dist loadgroup`) each worker process makes its own
+# session and module fixtures, so the tests sharing an expensive one (a night, a dbt build, a
+# generated trust) are given one xdist_group and run on one worker: each build is made once, not
+# once per worker. These are made by each worker instead: the manifest every test uses, and the
+# landing folders, generated in seconds, so that the long tests using only a landing (a night
+# stopped by a signal, a night with hostile files) can run on either worker.
+MADE_PER_WORKER = {"dbt_manifest", "tiny_trust_landing", "small_trust_landing"}
+
+
+@cache
+def imports_maturity_trust(path: Path) -> bool:
+    """maturity_trust.py keeps its builds per process, not in fixtures: its users share them."""
+    return "maturity_trust import" in path.read_text("utf-8")
+
+
+def shared_builds(item) -> set[str]:
+    """The session and module fixtures of the suite's own that a test uses, directly or through
+    another fixture (a module fixture is one build per module, so it is named with its module)."""
+    builds = set()
+    for name, fixturedefs in item._fixtureinfo.name2fixturedefs.items():
+        fixturedef = fixturedefs[-1]  # the one this test gets (the closest override)
+        if (fixturedef.scope == "function" or name in MADE_PER_WORKER
+                or not getattr(fixturedef.func, "__module__", "").startswith("tests")):
+            continue  # pytest's own (tmp_path_factory) are not builds
+        builds.add(name if fixturedef.scope == "session"
+                   else f"{item.nodeid.split('::')[0]}::{name}")
+    if imports_maturity_trust(item.path):
+        builds.add("maturity_trust")
+    return builds
+
+
+def xdist_groups(items) -> dict[str, str]:
+    """Each test's xdist group: tests that share a build, even through a chain (A and B share
+    one, B and C another), are one group, named after one of its builds."""
+    builds = {item.nodeid: sorted(shared_builds(item)) for item in items}
+    parent: dict[str, str] = {}
+
+    def root(build: str) -> str:
+        while parent.setdefault(build, build) != build:
+            build = parent[build]
+        return build
+
+    for used in builds.values():
+        for build in used:
+            parent[root(build)] = root(used[0])
+    members: dict[str, list[str]] = {}
+    for build in parent:
+        members.setdefault(root(build), []).append(build)
+    # a session build's name reads better than a module's (`tiny_night`, not `path::fixture`)
+    names = {top: min(group, key=lambda b: ("::" in b, b)) for top, group in members.items()}
+    return {nodeid: names[root(used[0])] for nodeid, used in builds.items() if used}
 
 
 def pytest_collection_modifyitems(config, items) -> None:
     if not config.pluginmanager.hasplugin("xdist"):
         return
-    uses_maturity_trust: dict[str, bool] = {}  # its builds are kept per process, not in fixtures
+    groups = xdist_groups(items)
     for item in items:
-        groups = sorted({SHARED_BUILDS[name] for name in getattr(item, "fixturenames", ())
-                         if name in SHARED_BUILDS})
-        path = str(item.path)
-        if path not in uses_maturity_trust:
-            uses_maturity_trust[path] = "maturity_trust import" in item.path.read_text("utf-8")
-        if uses_maturity_trust[path]:
-            groups.append("maturity_trust")
-        if groups:
-            item.add_marker(pytest.mark.xdist_group(groups[0]))
+        if item.nodeid in groups:
+            item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
 
 
 @pytest.fixture(scope="session", autouse=True)
 def dbt_manifest() -> Path:
     """`make test` prepares the manifest; this keeps a bare `pytest` working too."""
-    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
-    if not manifest.exists():
-        subprocess.run(
-            [str(Path(sys.executable).parent / "dbt"), "parse", "--quiet",
-             "--profiles-dir", ".", "--project-dir", "."],
-            cwd=DBT_PROJECT_DIR, check=True,
-        )
+    import fcntl
+
+    target = DBT_PROJECT_DIR / "target"
+    target.mkdir(exist_ok=True)
+    manifest = target / "manifest.json"
+    # Under xdist every worker gets here at once: one parses, the others wait for its manifest
+    # (two `dbt parse` writing one target folder would leave a manifest half of each).
+    with open(target / ".manifest.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not manifest.exists():
+            subprocess.run(
+                [str(Path(sys.executable).parent / "dbt"), "parse", "--quiet",
+                 "--profiles-dir", ".", "--project-dir", "."],
+                cwd=DBT_PROJECT_DIR, check=True,
+            )
     return manifest
 
 

@@ -58,7 +58,7 @@ def _dbt_run(warehouse: Path, target: Path) -> None:
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run(
         [str(dbt), "run", "--quiet", "--select", "pub_data_quality", "--profiles-dir", ".",
-         "--project-dir", ".", "--target-path", str(target)],
+         "--project-dir", ".", "--target-path", str(target), "--log-path", str(target)],
         cwd=DBT_PROJECT_DIR, check=True,
         env={**os.environ, "WAREHOUSE_PATH": str(warehouse)})
 
