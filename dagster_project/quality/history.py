@@ -58,6 +58,21 @@ create table if not exists quality.suite_validations (
 )
 """
 
+# One row per partition of a partitioned mart suite (carry.py, partitions.py) and run: the
+# partition's fingerprint and whether its row-wise expectations were all clean when it was last
+# validated (`carried_from_run` set when this run carried it rather than validating it).
+PARTITION_VALIDATIONS_DDL = """
+create table if not exists quality.partition_validations (
+    suite_name varchar not null,
+    run_id varchar not null,
+    partition_value varchar,
+    fingerprint varchar not null,
+    clean boolean not null,
+    carried_from_run varchar,
+    checked_at timestamp not null
+)
+"""
+
 CHECK_SUMMARY_VIEW = """
 create or replace view quality.check_summary as
 with ranked as (
@@ -129,21 +144,57 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+HISTORY_RELATIONS = ("check_results", "suite_validations", "partition_validations",
+                     "check_summary", "check_pass_rate_daily")
+
+# Warehouse files whose history DDL this process has already run: every check step writes the
+# history, and re-creating two views and three tables each time (catalog writes) cost more than
+# the insert itself. The views are still replaced once per process, so a new definition applies.
+_ENSURED: set[str] = set()
+
+
+def _database_file(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute("select path from duckdb_databases() "
+                       "where database_name = current_database()").fetchall()
+    return rows[0][0] if rows else None
+
+
+def _history_present(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'quality' "
+        f"and table_name in ({', '.join('?' * len(HISTORY_RELATIONS))})",
+        list(HISTORY_RELATIONS)).fetchall()[0][0] == len(HISTORY_RELATIONS)
+
+
 def ensure_history(con: duckdb.DuckDBPyConnection) -> None:
+    database = _database_file(con)  # None for an in-memory database: never remembered
+    if database in _ENSURED and _history_present(con):
+        return
     con.execute("create schema if not exists quality")
     con.execute(CHECK_RESULTS_DDL)
     con.execute(SUITE_VALIDATIONS_DDL)
+    con.execute(PARTITION_VALIDATIONS_DDL)
     con.execute(CHECK_SUMMARY_VIEW)
     con.execute(PASS_RATE_DAILY_VIEW)
+    if database:
+        _ENSURED.add(database)
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str],
+                rows: list[tuple]) -> None:
+    """One multi-row insert (executemany runs one statement per row)."""
+    row = f"({', '.join('?' * len(columns))})"
+    for start in range(0, len(rows), 200):
+        part = rows[start:start + 200]
+        con.execute(f"insert into {table} ({', '.join(columns)}) values "
+                    + ", ".join([row] * len(part)), [v for r in part for v in r])
 
 
 def append_results(con: duckdb.DuckDBPyConnection, records: Iterable[CheckRecord]) -> int:
     rows = [tuple(getattr(r, c) for c in COLUMNS) for r in records]
     ensure_history(con)
     if rows:
-        con.executemany(
-            f"insert into quality.check_results ({', '.join(COLUMNS)}) "
-            f"values ({', '.join('?' * len(COLUMNS))})", rows)
+        insert_rows(con, "quality.check_results", COLUMNS, rows)
     return len(rows)
 
 
