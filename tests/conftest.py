@@ -108,6 +108,9 @@ def xdist_groups(items) -> dict[str, str]:
     return {nodeid: names[root(used[0])] for nodeid, used in builds.items() if used}
 
 
+# tryfirst: xdist's worker reads the marks in its own hook (appending `@group` to each test's id),
+# and it is registered after this file, so it would otherwise run first and see no mark.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items) -> None:
     if not config.pluginmanager.hasplugin("xdist"):
         return
@@ -115,6 +118,20 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if item.nodeid in groups:
             item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        name_groups_in_ids(items, groups)
+
+
+def name_groups_in_ids(items, groups: dict[str, str]) -> None:
+    """`--dist loadgroup` sends the tests whose ids end in the same `@group` to one worker.
+    xdist 3.8's worker appends that suffix by setting `item._nodeid`, which pytest 9 no longer
+    reads (the id is `item._id`): every group was split, each worker building every night. So the
+    suffix is appended here, as xdist would (its own hook then changes nothing that is read)."""
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        if item.nodeid in groups:
+            item._id = NodeId.parse(f"{item.nodeid}@{groups[item.nodeid]}")
 
 
 @pytest.fixture(scope="session", autouse=True)
