@@ -25,6 +25,10 @@ def _path(var: str, default: str) -> Path:
     return Path(os.environ.get(var) or default).expanduser().resolve()
 
 
+def _dagster_home() -> Path:
+    return _path("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME))
+
+
 @dataclass(frozen=True)
 class Settings:
     landing_dir: Path
@@ -37,11 +41,13 @@ class Settings:
     duckdb_memory_limit: str
     dbt_threads: int
     report_org_code: str | None
+    report_png_cache_dir: Path
     output_permissions: str
     dagster_home: Path
     warehouse_engine: str
     spark_master: str
     spark_shuffle_partitions: int
+    spark_codegen: bool
     lake_dir: Path
     quality_as_of_date: date | None
     gx_chunk_rows: int
@@ -65,15 +71,22 @@ def get_settings() -> Settings:
         dbt_threads=int(os.environ.get("DBT_THREADS") or "4"),
         # the organisation the HTML report is for, when the warehouse holds several
         report_org_code=os.environ.get("REPORT_ORG_CODE") or None,
+        # each chart's PNG kept by its SVG, so an unchanged chart is not rasterised again:
+        # pipeline state, beside the run history (report/png_cache.py)
+        report_png_cache_dir=_path("REPORT_PNG_CACHE_DIR",
+                                   str(_dagster_home() / "report_png_cache")),
         # who may read what the pipeline writes: group (0640/0750) or owner (0600/0700)
         output_permissions=os.environ.get("OUTPUT_PERMISSIONS") or "group",
-        dagster_home=_path("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME)),
+        dagster_home=_dagster_home(),
         # which engine builds the dbt layers: the embedded DuckDB, or Spark (engine/)
         warehouse_engine=_engine(os.environ.get("WAREHOUSE_ENGINE") or DUCKDB),
         # the Spark session's master: a local session by default, a cluster by its URL
         spark_master=os.environ.get("SPARK_MASTER") or "local[*]",
         # Spark's default of 200 is for clusters; a few suit a local session's cores
         spark_shuffle_partitions=int(os.environ.get("SPARK_SHUFFLE_PARTITIONS") or "4"),
+        # Spark's whole-stage code generation: faster on big scans, seconds of compiling per
+        # query on tiny ones (`false` for the small trust's parity nights)
+        spark_codegen=(os.environ.get("SPARK_CODEGEN") or "true").lower() != "false",
         # on Spark, where the raw layer lands as Parquet and Spark keeps its tables
         lake_dir=_path("LAKE_DIR", "data/lake"),
         # the day the quality checks' freshness windows count back from (YYYY-MM-DD; today when

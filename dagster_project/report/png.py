@@ -28,16 +28,31 @@ def _rasteriser() -> tuple:
     return Tree, PNGSurface, Image
 
 
+@cache
+def renderer() -> str:
+    """What a chart's PNG depends on besides its SVG: the settings here and the versions of the
+    libraries that draw and encode it (a cached PNG from another renderer is never reused)."""
+    from importlib.metadata import version
+
+    import cairocffi  # the cairo library's own version, without loading cairosvg or Pillow
+
+    return (f"png scale={PNG_SCALE} colours={PNG_COLOURS} cairo={cairocffi.cairo_version_string()}"
+            f" cairocffi={version('cairocffi')} cairosvg={version('cairosvg')}"
+            f" pillow={version('pillow')}")
+
+
 def svg_to_png(svg: str, png_path: str, scale: float = PNG_SCALE) -> None:
     """Rasterise with cairosvg, then save as a palette PNG with Pillow (cairosvg's own
     dependency); cairo's 32-bit PNG writer is most of the cost of a chart otherwise."""
     tree, png_surface, pil_image = _rasteriser()
     surface = png_surface(tree(bytestring=svg.encode("utf-8")), None, 96, scale=scale).cairo
     surface.flush()
-    image = pil_image.frombuffer("RGBA", (surface.get_width(), surface.get_height()),
-                                 surface.get_data(), "raw", "BGRA", surface.get_stride(), 1)
-    image.convert("RGB").quantize(colors=PNG_COLOURS, method=pil_image.Quantize.FASTOCTREE
-                                  ).save(png_path, format="PNG")
+    # cairo's pixels are BGRA in memory: read straight as RGB, the alpha byte skipped (the same
+    # pixels as RGBA converted to RGB, without the copy)
+    image = pil_image.frombuffer("RGB", (surface.get_width(), surface.get_height()),
+                                 surface.get_data(), "raw", "BGRX", surface.get_stride(), 1)
+    image.quantize(colors=PNG_COLOURS, method=pil_image.Quantize.FASTOCTREE
+                   ).save(png_path, format="PNG")
 
 
 def _convert_all(jobs: Sequence[tuple[str, str]]) -> None:

@@ -33,6 +33,7 @@ from .formatting import slug
 from .model_build import build_model
 from .pages import chart_svg, environment, page_context, render_csu, render_index, render_measure
 from .png import write_pngs
+from .png_cache import PngCache
 from .portfolio import render_portfolio
 from .project_pages import render_project
 from .register import IMPROVEMENT_DIR, build_register
@@ -50,16 +51,19 @@ class ReportResult:
     summary_rows: int
     seconds: float
     png_seconds: float
+    pngs_from_cache: int = 0
     notes: list[str] = field(default_factory=list)
 
 
 def build_report(con: duckdb.DuckDBPyConnection, report_dir: str | Path, *,
                  generated_at: datetime | None = None, png: bool = True,
-                 png_workers: int | None = None, published=None,
+                 png_workers: int | None = None, png_cache: str | Path | None = None,
+                 published=None,
                  progress: Callable[[str, int, int], None] | None = None) -> ReportResult:
     """Render the report from the `published` schema reachable through `con` into `report_dir`
     (or from `published`, already read with `read_published`, when `con` is None). `progress`
-    is told (what, done, total) as charts are drawn and rasterised."""
+    is told (what, done, total) as charts are drawn and rasterised. With `png_cache` (a folder
+    of the pipeline's state), a chart whose SVG was rasterised before is copied from there."""
     started = time.perf_counter()
     generated_at = generated_at or datetime.now().replace(microsecond=0)
     report_dir = Path(report_dir).resolve()
@@ -106,44 +110,28 @@ def build_report(con: duckdb.DuckDBPyConnection, report_dir: str | Path, *,
         summary_rows = write_summary_csv(model.charts, tmp / "summary.csv")
 
         png_started = time.perf_counter()
-        if png:
-            todo = _reuse_unchanged_pngs(png_jobs, report_dir / "charts")
-            for start in range(0, len(todo), PNG_BATCH):  # batches, to say how far it got
-                write_pngs(todo[start:start + PNG_BATCH], workers=png_workers)
-                if progress:
-                    progress("charts rasterised (PNG)", min(start + PNG_BATCH, len(todo)),
-                             len(todo))
+        cache = PngCache(png_cache) if png and png_cache is not None else None
+        todo = [] if not png else cache.copy_hits(png_jobs) if cache else png_jobs
+        for start in range(0, len(todo), PNG_BATCH):  # batches, to say how far it got
+            batch = todo[start:start + PNG_BATCH]
+            write_pngs(batch, workers=png_workers)
+            if cache:
+                cache.store(batch)  # batch by batch: a build stopped mid-way keeps what it drew
+            if progress:
+                progress("charts rasterised (PNG)", min(start + PNG_BATCH, len(todo)), len(todo))
         png_seconds = time.perf_counter() - png_started
 
         swap_into_place(tmp, report_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if cache:
+        cache.prune()  # after publishing: entries this build used were touched, so stay
     return ReportResult(report_dir=report_dir, index_path=report_dir / "index.html",
                         pages=pages, charts=len(png_jobs), summary_rows=summary_rows,
                         seconds=time.perf_counter() - started, png_seconds=png_seconds,
+                        pngs_from_cache=len(png_jobs) - len(todo) if cache else 0,
                         notes=list(model.notes))
-
-
-def _reuse_unchanged_pngs(jobs: list[tuple[str, Path]], previous: Path
-                          ) -> list[tuple[str, Path]]:
-    """Charts are deterministic: where the previous report has the same SVG, link its PNG
-    instead of rasterising again. Returns the jobs still to do."""
-    todo = []
-    for svg, png_path in jobs:
-        old_svg = previous / png_path.with_suffix(".svg").name
-        old_png = previous / png_path.name
-        try:
-            if old_png.is_file() and old_svg.read_text(encoding="utf-8") == svg:
-                try:
-                    os.link(old_png, png_path)
-                except OSError:
-                    shutil.copyfile(old_png, png_path)
-                continue
-        except (FileNotFoundError, UnicodeDecodeError):
-            pass
-        todo.append((svg, png_path))
-    return todo
 
 
 def _remove_abandoned(report_dir: Path, older_than_seconds: float = 6 * 3600) -> None:

@@ -24,6 +24,7 @@ def test_materialise_writes_report_with_metadata(tmp_path, monkeypatch):
     warehouse = tmp_path / "warehouse.duckdb"
     write_warehouse(warehouse, subset(build_frames(n_csus=1), {"D02", "Q03", "M02"}))
     monkeypatch.setenv("REPORT_DIR", str(tmp_path / "report"))
+    monkeypatch.setenv("REPORT_PNG_CACHE_DIR", str(tmp_path / "png_cache"))
     result = dg.materialize(
         [integrated_performance_report],
         resources={"warehouse": WarehouseResource(path=str(warehouse))},
@@ -38,3 +39,6 @@ def test_materialise_writes_report_with_metadata(tmp_path, monkeypatch):
     assert metadata["charts"].value == 2 * 3 + 1  # both levels, and Q03's g chart
     assert metadata["seconds"].value > 0
     assert (tmp_path / "report" / "index.html").is_file()
+    # every chart's PNG kept in the cache the setting names, for the next night
+    assert metadata["pngs_from_cache"].value == 0
+    assert len(list((tmp_path / "png_cache").glob("*.png"))) == metadata["charts"].value

@@ -262,7 +262,8 @@ def test_unchanged_charts_reuse_their_png(tmp_path, monkeypatch):
     def build():
         con = duckdb.connect(str(wh), read_only=True)
         try:
-            return build_report(con, out, generated_at=GENERATED_AT)
+            return build_report(con, out, generated_at=GENERATED_AT,
+                                png_cache=tmp_path / "png_cache")
         finally:
             con.close()
 
@@ -276,6 +277,7 @@ def test_unchanged_charts_reuse_their_png(tmp_path, monkeypatch):
     assert [job for batch in calls for job in batch] == []  # nothing left to rasterise
     assert png.read_bytes() == before
     assert len(list((out / "charts").glob("*.png"))) == first.charts == second.charts
+    assert second.pngs_from_cache == second.charts
 
 
 def test_run_chart_without_limits_and_effective_chart_type(tmp_path):
