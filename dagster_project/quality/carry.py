@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .gx_runner import run_suite
 from .history import ensure_history, utcnow
 from .outcomes import ExpectationOutcome, SuiteResult
+from .partitions import plan_partitions, record_partitions, split_by_partition
 from .relations import relation_exists
 from .suite_file import asset_key_str, expectation_names, severities
 
@@ -83,6 +84,23 @@ def run_or_carry(con, suite: dict, run_id: str) -> SuiteResult:
             and previous.fingerprint == fingerprint):
         result = carried_result(con, suite, previous)
     if result is None:
-        result = run_suite(con, suite, run_id=run_id)
+        result = validate(con, suite, run_id)
     record_validation(con, result, run_id, fingerprint)
+    return result
+
+
+def validate(con, suite: dict, run_id: str) -> SuiteResult:
+    """Run the suite; a partitioned mart suite validates only its partitions that changed since
+    they were last validated clean (partitions.py), and records every partition."""
+    plan = plan_partitions(con, suite)
+    result = run_suite(con, suite, run_id=run_id, plan=plan)
+    if plan is not None:
+        result.partitions_carried = dict(plan.carried)
+        result.partitions_validated = plan.validated
+        split = {name for name, exp in zip(expectation_names(suite), suite["expectations"],
+                                           strict=True) if split_by_partition(suite, exp)}
+        # clean: no split expectation found a failing row (or failed to run) in these rows
+        clean = all(o.success and not o.unexpected_count
+                    for o in result.outcomes if o.name in split)
+        record_partitions(con, suite["name"], plan, run_id, clean)
     return result

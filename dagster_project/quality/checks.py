@@ -2,7 +2,9 @@
 extract; every result is appended to `quality.check_results`.
 
 A suite whose inputs did not change since it last passed is not run again: its verdict is carried
-(carry.py) and its metadata says from which run (`carried_from_run`).
+(carry.py) and its metadata says from which run (`carried_from_run`). A partitioned mart suite
+validates only the partitions that changed (partitions.py); its metadata says which
+(`partitions_validated`) and how many were carried (`partitions_carried`).
 
 Blocking: a suite's check is `blocking=True` when the suite has at least one ERROR expectation.
 It returns `passed=False` if any expectation failed, with severity ERROR if an ERROR expectation
@@ -64,6 +66,16 @@ def carried(result: SuiteResult) -> str:
             "since it passed")
 
 
+def partitions_note(result: SuiteResult) -> str:
+    """For a partitioned mart suite, which partitions were validated and which carried."""
+    if not result.partitions_carried:
+        return ""
+    runs = sorted(set(result.partitions_carried.values()))
+    return (f"{len(result.partitions_validated)} partitions validated, "
+            f"{len(result.partitions_carried)} unchanged and carried from run(s) "
+            f"{', '.join(runs)}")
+
+
 def check_result(result: SuiteResult) -> dg.AssetCheckResult:
     """The Dagster result of one suite run, with failing expectations readable in the UI."""
     severity = dg.AssetCheckSeverity.ERROR if result.blocking_failed \
@@ -75,6 +87,11 @@ def check_result(result: SuiteResult) -> dg.AssetCheckResult:
     if result.carried_from_run:
         description += f" ({carried(result)})"
         carried_from = {"carried_from_run": result.carried_from_run}
+    if result.partitions_carried:
+        description += f" ({partitions_note(result)})"
+        carried_from.update(
+            partitions_validated=", ".join(map(str, result.partitions_validated)),
+            partitions_carried=len(result.partitions_carried))
     return dg.AssetCheckResult(
         passed=result.passed,
         severity=severity,
@@ -123,7 +140,8 @@ def build_suite_check(path: str | Path) -> dg.AssetChecksDefinition:
             log(f"{result.asset_key} {o.severity} {o.name}: {o.observed_value}")
         context.log.info(f"{result.suite_name}: {len(result.outcomes)} expectations, "
                          f"{len(result.failed)} failed, {result.seconds:.2f}s"
-                         + (f", {carried(result)}" if result.carried_from_run else ""))
+                         + (f", {carried(result)}" if result.carried_from_run else "")
+                         + (f", {partitions_note(result)}" if result.partitions_carried else ""))
         return check_result(result)
 
     return _check

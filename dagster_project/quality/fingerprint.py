@@ -43,28 +43,40 @@ def suite_relations(suite: dict) -> list[str]:
     return sorted(names)
 
 
+def relation_schema(con, relation: str) -> list:
+    return [list(c[:2]) for c in con.execute(f"describe select * from {relation}").fetchall()]
+
+
 def relation_fingerprint(con, relation: str) -> list:
     """[columns and types, rows, sum of whole-row hashes] of one relation."""
-    schema = con.execute(f"describe select * from {relation}").fetchall()
     rows, hashes = con.execute(
         f"select count(*), sum(hash(r)) from (select * from {relation}) as r").fetchall()[0]
-    return [[list(c[:2]) for c in schema], rows, None if hashes is None else str(hashes)]
+    return [relation_schema(con, relation), rows, None if hashes is None else str(hashes)]
 
 
-def suite_fingerprint(con, suite: dict) -> str | None:
-    """A hex digest of everything the suite's verdict depends on; None when it cannot be told."""
+def digest(state) -> str:
+    text = json.dumps(state, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def suite_fingerprint(con, suite: dict, *, table_rows: bool = True) -> str | None:
+    """A hex digest of everything the suite's verdict depends on; None when it cannot be told.
+
+    `table_rows=False`: everything but the rows of the suite's own table (its columns still
+    count): what a partition's verdict depends on besides its own rows (partitions.py)."""
+    table = suite["meta"]["table"]
     try:
         relations = suite_relations(suite)
         if not all(relation_exists(con, r) for r in relations):
             return None
         state = {
             "suite": suite,
-            "relations": {r: relation_fingerprint(con, r) for r in relations},
+            "relations": {r: relation_fingerprint(con, r) if table_rows or r != table
+                          else relation_schema(con, r) for r in relations},
             "dates": {name: str(compute_parameter(con, suite, spec, None))
                       for name, spec in suite["meta"].get("parameters", {}).items()
                       if spec.get("kind") in DATE_PARAMETERS},
         }
     except (duckdb.Error, ValueError, KeyError):
         return None
-    text = json.dumps(state, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digest(state)

@@ -45,17 +45,28 @@ from __future__ import annotations
 import copy
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 
 from .batches import main_batch_sql
 from .chunking import validate_batch
 from .outcomes import ExpectationOutcome, SuiteResult, failed_outcome, gx_outcome
+from .partitions import (
+    PartitionPlan,
+    batch_counts,
+    changed_rows_sql,
+    hold_carried,
+    over_whole_batch,
+    release_carried,
+    split_by_partition,
+)
 from .parameters import as_of_date, compute_parameters
 from .relations import relation_exists
 from .suite_file import (
     SEVERITIES,
     asset_key_str,
+    columns_used,
     expectation_names,
     load_suite,
     parameters_used,
@@ -68,8 +79,12 @@ __all__ = ["SEVERITIES", "ExpectationOutcome", "SuiteResult", "as_of_date", "exp
 
 
 def run_suite(con: duckdb.DuckDBPyConnection, suite: dict | str | Path, *,
-              run_id: str | None = None) -> SuiteResult:
-    """Validate one suite against the warehouse and return every expectation's outcome."""
+              run_id: str | None = None, plan: PartitionPlan | None = None) -> SuiteResult:
+    """Validate one suite against the warehouse and return every expectation's outcome.
+
+    With a `plan` that carries partitions (partitions.py), the expectations split by partition
+    see only the rows outside the carried partitions; every other expectation sees the whole
+    table."""
     started = time.monotonic()
     if not isinstance(suite, dict):
         suite = load_suite(suite)
@@ -89,7 +104,8 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: dict | str | Path, *,
 
     parameters, parameter_errors = compute_parameters(con, suite, run_id)
     main_sql = main_batch_sql(con, suite)
-    groups: dict[str | None, list[int]] = {}
+    splitting = plan is not None and bool(plan.carried)
+    groups: dict[tuple[str | None, bool], list[int]] = {}
     outcomes: dict[int, ExpectationOutcome] = {}
 
     def fail(indexes: list[int], reason: str) -> None:
@@ -102,37 +118,68 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: dict | str | Path, *,
             fail([i], "; ".join(parameter_errors.get(p, f"parameter {p} is not declared")
                                 for p in missing))
             continue
-        groups.setdefault(exp.get("meta", {}).get("batch"), []).append(i)
+        split = splitting and split_by_partition(suite, exp)
+        groups.setdefault((exp.get("meta", {}).get("batch"), split), []).append(i)
 
-    for batch_name, indexes in groups.items():
-        if batch_name is None:
-            sql = main_sql
-        else:
-            template = meta.get("batches", {}).get(batch_name)
-            if template is None:
+    if splitting:
+        hold_carried(con, list(plan.carried))
+    try:
+        for (batch_name, split), indexes in groups.items():
+            sql = _batch_sql(meta, batch_name, main_sql)
+            if sql is None:
                 fail(indexes, f"batch {batch_name!r} is not declared in meta.batches")
                 continue
-            sql = template.replace("{table}", table).replace("{batch}", f"({main_sql})")
-        runtime = []
-        for i in indexes:
-            exp = copy.deepcopy(expectations[i])
-            exp["meta"] = {**exp.get("meta", {}), "_index": i}
-            runtime.append(exp)
-        try:
-            rows, gx_results = validate_batch(con, sql, runtime, parameters)
-        except duckdb.Error as exc:
-            fail(indexes, f"batch {batch_name or 'main'}: {exc}")
-            continue
-        except Exception as exc:  # noqa: BLE001 - a malformed expectation fails its group only
-            fail(indexes, f"GX could not run this batch: {type(exc).__name__}: "
-                          f"{str(exc).splitlines()[0] if str(exc) else ''}")
-            continue
-        if batch_name is None:
-            result.rows_checked = rows
-        for r in gx_results:
-            i = r.expectation_config.meta["_index"]
-            outcomes[i] = gx_outcome(names[i], expectations[i], severity[i], r)
+            runtime = []
+            for i in indexes:
+                exp = copy.deepcopy(expectations[i])
+                exp["meta"] = {**exp.get("meta", {}), "_index": i}
+                runtime.append(exp)
+            try:
+                if split:
+                    changed = _batch_sql(meta, batch_name, changed_rows_sql(main_sql, plan.column))
+                    rows, gx_results = _validate_split(con, sql, changed, runtime, parameters)
+                else:
+                    rows, gx_results = validate_batch(con, sql, runtime, parameters)
+            except duckdb.Error as exc:
+                fail(indexes, f"batch {batch_name or 'main'}: {exc}")
+                continue
+            except Exception as exc:  # noqa: BLE001 - a malformed expectation fails its group only
+                fail(indexes, f"GX could not run this batch: {type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0] if str(exc) else ''}")
+                continue
+            if batch_name is None:
+                result.rows_checked = rows
+            for r in gx_results:
+                i = r.expectation_config.meta["_index"]
+                outcomes[i] = gx_outcome(names[i], expectations[i], severity[i], r)
+    finally:
+        if splitting:
+            release_carried(con)
 
     result.outcomes = [outcomes[i] for i in sorted(outcomes)]
     result.seconds = time.monotonic() - started
     return result
+
+
+def _batch_sql(meta: dict, batch_name: str | None, rows_sql: str) -> str | None:
+    """A batch's SQL over `rows_sql` (the main batch's rows, or some of them); None if the
+    batch is not declared."""
+    if batch_name is None:
+        return rows_sql
+    template = meta.get("batches", {}).get(batch_name)
+    if template is None:
+        return None
+    return template.replace("{table}", meta["table"]).replace("{batch}", f"({rows_sql})")
+
+
+def _validate_split(con, whole_sql: str, changed_sql: str, runtime: list[dict],
+                    parameters: dict) -> tuple[int, list]:
+    """(rows of the whole batch, GX results) of expectations split by partition: GX sees the
+    batch's rows outside the carried partitions; rows and nulls are the whole batch's."""
+    rows, nulls = batch_counts(con, whole_sql, sorted(columns_used(runtime)))
+    _, gx_results = validate_batch(con, changed_sql, runtime, parameters)
+    return rows, [SimpleNamespace(
+        result=over_whole_batch(r.expectation_config.type, r.result, rows,
+                                nulls[r.expectation_config.kwargs["column"]]),
+        success=r.success, exception_info=r.exception_info,
+        expectation_config=r.expectation_config) for r in gx_results]

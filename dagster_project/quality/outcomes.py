@@ -42,6 +42,10 @@ class SuiteResult:
     # set when the suite was not run again: the run whose passing result still holds, because
     # nothing the suite reads changed since (fingerprint.py)
     carried_from_run: str | None = None
+    # a partitioned mart suite (partitions.py): partition value -> the run that validated it
+    # clean, for the partitions not validated again; and the partitions validated in this run
+    partitions_carried: dict[str, str] = field(default_factory=dict)
+    partitions_validated: list = field(default_factory=list)
 
     @property
     def passed(self) -> bool:

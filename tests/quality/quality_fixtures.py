@@ -101,3 +101,36 @@ def build_marts(con, *, value_override: dict | None = None, period_end: int = 6)
     write_scorecard_monthly(con, rows)
     for sql in (value_override or {}).values():
         con.execute(sql)
+
+
+def build_incident_mart(con, months=(1, 2, 3, 4, 5, 6), per_month: int = 30) -> None:
+    """marts.dim_csu and a marts.fct_incidents of the columns its suite reads, all good rows."""
+    build_marts(con)
+    con.execute(f"""create or replace table marts.fct_incidents as
+        select 'INC' || lpad(cast(m * 1000 + k as varchar), 6, '0') as incident_id,
+               make_date(2025, m, 1 + k % 27) as incident_date,
+               make_date(2025, m, 1 + k % 27) + cast(k % 3 as integer) as reported_date,
+               make_date(2025, m, 1) as incident_month,
+               'C' || (1 + k % 3) as csu_code,
+               case when k = 0 then 'severe' when k % 3 = 0 then 'none' else 'low' end
+                   as physical_harm,
+               case when k % 2 = 0 then 'medication' else 'documentation' end as category,
+               k % 3 as days_to_report,
+               true as is_patient_safety_incident,
+               k = 0 as is_severe_or_fatal_harm,
+               k = 0 as is_moderate_or_worse_harm
+        from (select unnest({list(months)}) as m), range({per_month}) as t(k)""")
+
+
+def build_breakdowns(con, months=(1, 2, 3, 4, 5, 6)) -> None:
+    """marts.dim_csu, marts.dim_measure and a good marts.fct_scorecard_breakdowns."""
+    build_marts(con)
+    con.execute(f"""create or replace table marts.fct_scorecard_breakdowns as
+        select measure_id, level, unit_code, make_date(2025, m, 1) as period,
+               'site' as breakdown_type, 'S' || s as breakdown_value,
+               case when measure_id = 'M01' then 7.1 else 0.25 end as value,
+               40.0 as denominator
+        from (select unnest({list(months)}) as m),
+             (values ('Q02'), ('M01'), ('C01')) ms(measure_id),
+             (values ('organisation', 'ZZZ'), ('csu', 'C1'), ('csu', 'C2')) u(level, unit_code),
+             range(2) as t(s)""")
