@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -126,3 +128,18 @@ def test_an_entry_from_another_renderer_is_not_reused(tmp_path):
     ours = cache.entry(svg)
     cache.renderer = cache.renderer.replace("scale=", "scale=9")
     assert cache.entry(svg) != ours
+
+
+def test_a_night_with_every_chart_cached_loads_no_rasteriser(tmp_path):
+    """Nothing to draw, nothing to load: cairosvg, cairocffi and Pillow stay out of the process
+    (importing them costs more CPU than the rest of such a night's report)."""
+    cache = tmp_path / "cache"
+    _build(tmp_path, _frames(), "night1", cache)
+    code = ("import sys, duckdb; from dagster_project.report.render import build_report; "
+            f"con = duckdb.connect({str(tmp_path / 'night1.duckdb')!r}, read_only=True); "
+            f"r = build_report(con, {str(tmp_path / 'night2')!r}, png_cache={str(cache)!r}); "
+            "print(r.pngs_from_cache == r.charts, "
+            "sorted(m for m in ('cairosvg', 'cairocffi', 'PIL') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "True []"
