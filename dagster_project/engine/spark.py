@@ -55,6 +55,10 @@ def spark_conf() -> dict[str, str]:
         # dbt-spark's own default (ANSI off: integer division and casts as the models expect)
         "spark.sql.ansi.enabled": "false",
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
+        # a partitioned table's partitions are its folders, listed when it is read, not rows
+        # in the metastore: a delivery landed in the lake is seen without registering it
+        "spark.sql.hive.manageFilesourcePartitions": "false",
+        "spark.sql.codegen.wholeStage": str(settings.spark_codegen).lower(),
     }
     if is_local(settings.spark_master):
         # one machine, no network: the driver binds to the loopback interface
@@ -82,7 +86,8 @@ def dbt_environment() -> dict[str, str]:
     settings.lake_dir.mkdir(parents=True, exist_ok=True)
     env = {"PYSPARK_SUBMIT_ARGS": submit_args(), "LAKE_DIR": str(settings.lake_dir),
            "SPARK_MASTER": settings.spark_master,
-           "SPARK_SHUFFLE_PARTITIONS": str(settings.spark_shuffle_partitions)}
+           "SPARK_SHUFFLE_PARTITIONS": str(settings.spark_shuffle_partitions),
+           "SPARK_CODEGEN": str(settings.spark_codegen).lower()}
     if is_local(settings.spark_master):
         env["SPARK_LOCAL_IP"] = LOOPBACK  # no lookup of this machine's network address
     return env

@@ -15,7 +15,7 @@ from dagster_project.engine import land_extract, on_spark
 from dagster_project.engine.dbt import spark_build_args
 from dagster_project.engine.lake import partition_folder, sync_extract, sync_lake
 from dagster_project.engine.marts import attach_spark_tables
-from dagster_project.engine.spark import spark_conf, submit_args
+from dagster_project.engine.spark import dbt_environment, spark_conf, submit_args
 from dagster_project.settings import get_settings
 
 from ..ingest.conftest import landing  # noqa: F401 - the ingest tests' fixture (con is shared)
@@ -55,6 +55,12 @@ def test_spark_configuration_is_one_place_for_dbt_and_our_session(monkeypatch, t
     args = submit_args(conf)
     assert args.startswith("--master spark://head:7077 ") and args.endswith(" pyspark-shell")
     assert f"spark.sql.warehouse.dir={tmp_path}/lake/spark-warehouse" in args
+    # the lake's partitions are its folders (the sources register no partitions: the dbt macro)
+    assert conf["spark.sql.hive.manageFilesourcePartitions"] == "false"
+    assert conf["spark.sql.codegen.wholeStage"] == "true"  # big scans compile by default
+    monkeypatch.setenv("SPARK_CODEGEN", "false")  # small data: compiling costs more than running
+    assert spark_conf()["spark.sql.codegen.wholeStage"] == "false"
+    assert dbt_environment()["SPARK_CODEGEN"] == "false"  # dbt's profile reads it
 
 
 def test_loaded_extract_lands_partitioned_by_extract_date(con, landing, tmp_path, monkeypatch):

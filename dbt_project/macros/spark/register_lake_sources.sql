@@ -4,7 +4,8 @@
     warehouse's own tables and there is nothing to do.
 
     Sources with declared columns get exactly those types (Spark would otherwise take whatever
-    the files say) and exist even before their first delivery; sources without (the ingest
+    the files say) and exist even before their first delivery; their partitions are found in the
+    folder at read time, not recorded in the metastore; sources without (the ingest
     bookkeeping) take the schema from their files. Tables are external (LOCATION), so dropping
     one never deletes data, and re-creating them every run follows new columns and deliveries.
 
@@ -47,12 +48,12 @@
         {%- for column in columns -%}
             {%- do declared.append(column.name ~ ' ' ~ column.data_type) -%}
         {%- endfor -%}
+        {#- no `recover partitions`: with spark.sql.hive.manageFilesourcePartitions off (the
+            profile, engine/spark.py) Spark lists the partition folders when it reads, so a new
+            or removed delivery is seen without a metastore write per partition -#}
         {%- do run_query('create table ' ~ relation ~ ' (' ~ declared | join(', ') ~ ') using parquet'
                          ~ (' partitioned by (_extract_date)' if partitioned else '')
                          ~ " location '" ~ folder ~ "'") -%}
-        {%- if partitioned -%}
-            {%- do run_query('alter table ' ~ relation ~ ' recover partitions') -%}
-        {%- endif -%}
     {%- else -%}
         {%- do run_query('create table ' ~ relation ~ " using parquet location '" ~ folder ~ "'") -%}
     {%- endif -%}
