@@ -6,10 +6,9 @@ only a warehouse locked by another process is retried (retries.py).
 
 
 import json
-import os
-import shutil
 import signal
 import subprocess
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +23,20 @@ from ..retries import (
 )
 from ..settings import get_settings
 from . import AFTER_VERDICTS_OP, DBT_OP, DBT_OPS  # noqa: F401 (re-exported)
+from .parse_state import keep_parse_state, seed_parse_state, state_store
 from .profile import profile_vars
 from .project import dbt_project
 from .translator import ProjectDbtTranslator
 
-PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 # A dbt process told to stop (SIGINT: it cancels its queries) gets this long before SIGKILL:
 # a stopped run must end within seconds, and DuckDB rolls back what dbt had not committed.
 DBT_STOP_SECONDS = 3
 # run_results.json statuses of a node that did not pass
 NOT_PASSED = ("error", "fail", "runtime error")
+# dbt's own log file (in the run's target folder) at info, not its default debug: every SQL
+# statement and connection event written as JSON cost ~3 s CPU of a small trust's 391-node build
+# (10% of dbt's CPU). What failed is still there, in run_results.json and the compiled SQL.
+DBT_FILE_LOG_LEVEL = "info"
 
 
 class DbtBuildConfig(dg.Config):
@@ -48,26 +51,18 @@ def dbt_build_args(config: DbtBuildConfig, variables: dict[str, Any]) -> list[st
     args = ["build"]
     if config.full_refresh:
         args.append("--full-refresh")
+    args += ["--log-level-file", DBT_FILE_LOG_LEVEL]
     if config.lookback_months is not None:
         variables = {**variables, "lookback_months": config.lookback_months}
     return [*args, "--vars", json.dumps(variables, sort_keys=True)]
 
 
-def keep_partial_parse(run_target: Path, project_dir: Path) -> None:
-    """Keep this run's parse state where the next run's dbt invocation copies it from.
-
-    dagster-dbt gives each run its own target folder and seeds it with
-    `<project>/target/partial_parse.msgpack`; dbt discards that state when the profile differs
-    (a different WAREHOUSE_PATH), and parses everything again: seconds on every run. Copying the
-    state back means only the first run against a warehouse pays for a full parse."""
-    produced = Path(run_target) / PARTIAL_PARSE_FILE
-    if not produced.exists():
-        return
-    target = Path(project_dir) / "target"
-    target.mkdir(parents=True, exist_ok=True)
-    temporary = target / f".{PARTIAL_PARSE_FILE}.{os.getpid()}"
-    shutil.copyfile(produced, temporary)
-    os.replace(temporary, target / PARTIAL_PARSE_FILE)  # atomic: a reader never sees half
+def run_target_path(context: dg.AssetExecutionContext) -> Path:
+    """This invocation's own target folder, named as dagster-dbt names it (`<op>-<run>-<id>`),
+    chosen here so the parse state is in it before dbt starts (parse_state.py)."""
+    op, run = context.op_execution_context.op.name, context.run.run_id[:7]
+    name = f"{op}-{run}-{uuid.uuid4().hex[:7]}"
+    return dbt_project().project_dir / "target" / name
 
 
 def not_passed(run_results: Path) -> list[tuple[str, str]]:
@@ -181,8 +176,11 @@ def build_dbt_assets(name: str = DBT_OP, select: str = "fqn:*",
             variables = profile_vars(get_settings(), warehouse.resolved_path)
             with warehouse.lock(), \
                     dbt_on_engine(warehouse, dbt_project().manifest_path) as engine_args:
-                invocation = dbt.cli(engine_args(dbt_build_args(config, variables)),
-                                     context=context, raise_on_error=False)
+                args = engine_args(dbt_build_args(config, variables))
+                run_target = run_target_path(context)
+                seed_parse_state(run_target, state_store(dbt_project().project_dir), args)
+                invocation = dbt.cli(args, context=context, target_path=run_target,
+                                     raise_on_error=False)
                 # dagster-dbt forwards an interrupt to dbt and waits this long (default 25 s)
                 invocation.termination_timeout_seconds = DBT_STOP_SECONDS
                 running_dbt.add(invocation.process)
@@ -193,7 +191,8 @@ def build_dbt_assets(name: str = DBT_OP, select: str = "fqn:*",
                     running_dbt.discard(invocation.process)
             from ..quality.history import record_dbt_results
 
-            keep_partial_parse(invocation.target_path, dbt_project().project_dir)
+            keep_parse_state(invocation.target_path, state_store(dbt_project().project_dir),
+                             args)
             run_results = invocation.target_path / "run_results.json"
             if run_results.exists():
                 with warehouse.connect() as con:
