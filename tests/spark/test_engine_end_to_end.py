@@ -52,9 +52,9 @@ def compared_columns(con, table: str) -> str:
     return ", ".join(f'"{c}"' for c in columns)
 
 
-# Not yet seen passing: on the shared 2-core machine the main job's dbt build on local Spark
-# (91 models and 377 data tests, one thread) had built 57 nodes in 35 minutes when it was
-# stopped. Marked `spark`: not in `make test`, run by `make test-spark`.
+# Not yet seen passing: on the shared 2-core machine (load 10) the main job's first dbt
+# selection on local Spark (390 nodes of the tiny trust, one thread) takes about 16 minutes.
+# Marked `spark`: not in `make test`, run by `make test-spark`.
 @pytest.mark.spark
 def test_main_job_runs_on_spark_and_publishes_what_duckdb_publishes(spark_run, tiny_night):
     env, lake, result = spark_run
@@ -91,7 +91,11 @@ def test_main_job_runs_on_spark_and_publishes_what_duckdb_publishes(spark_run, t
         compared[table] = (rows, only["duck"], only["spark"])
     different = {t: c for t, c in compared.items() if c[1] or c[2]}
     assert not different, f"(rows, only on DuckDB, only on Spark): {different}"
-    assert sum(rows for rows, _, _ in compared.values()) > 100_000
+    # not vacuous: the tiny trust publishes about 45,000 rows (26 tables), the scorecard and SPC
+    # among them
+    assert all(compared[t][0] > 0 for t in ("scorecard_monthly", "scorecard_breakdowns",
+                                            "spc_points"))
+    assert sum(rows for rows, _, _ in compared.values()) > 40_000
 
 
 def test_tables_spark_wrote_are_read_by_duckdb_with_their_values_and_types(tmp_path,
