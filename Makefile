@@ -79,8 +79,10 @@ java:
 run: setup
 	$(PY) -m dagster_project run $(ARGS)
 
+# Two workers (pytest-xdist); tests sharing a night or a build run on one (tests/conftest.py).
+# A bare `.venv/bin/pytest tests/x.py` runs in one process; PYTEST_ARGS="-n 0" does too.
 test: setup-test
-	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The Spark engine's parity runs (both engines over whole nights): tens of minutes on 2 cores.
 test-spark: setup-test
