@@ -7,9 +7,10 @@ import json
 from types import SimpleNamespace
 
 from ..settings import get_settings
-from .batches import fetch_frame
+from .batches import fetch_frame, reads_column_names
 from .context import PARTIAL_UNEXPECTED_COUNT, validate_frame
 from .outcomes import exception_message, plain
+from .partitions import batch_counts, over_whole_batch
 from .relations import quote, relation_columns
 from .suite_file import columns_used, parameters_used
 
@@ -22,6 +23,10 @@ ROW_WISE = frozenset({
     "expect_column_pair_values_a_to_be_greater_than_b", "expect_column_pair_values_to_be_equal",
 })
 CHUNK_TABLE = "_gx_batch"
+# Over a big batch, a key can only break uniqueness on the rows whose value repeats: DuckDB finds
+# them, GX judges just those (rows and nulls counted over the whole batch). GX's own uniqueness
+# over millions of keys in pandas was most of a big mart suite's time.
+UNIQUE = "expect_column_values_to_be_unique"
 
 
 def gx_chunk_rows() -> int:
@@ -32,8 +37,9 @@ def gx_chunk_rows() -> int:
 def validate_batch(con, sql: str, runtime: list[dict], parameters: dict) -> tuple[int, list]:
     """(rows, GX results) for one batch. Up to gx_chunk_rows() rows: one frame of the columns
     the expectations read. More: the batch is materialised in DuckDB once; the row-wise
-    expectations run chunk by chunk and their results are added up; the others (row counts,
-    maxima, uniqueness, the column set) see one frame of just the columns they read."""
+    expectations run chunk by chunk and their results are added up; uniqueness is judged on the
+    rows whose value repeats (found by DuckDB); the others (row counts, maxima, compound keys,
+    the column set) see one frame of just the columns they read."""
     def params(exps: list[dict]) -> dict:
         used = set().union(*(parameters_used(e.get("kwargs", {})) for e in exps))
         return {k: parameters[k] for k in used}
@@ -41,11 +47,14 @@ def validate_batch(con, sql: str, runtime: list[dict], parameters: dict) -> tupl
     rows = con.execute(f"select count(*) from ({sql}) as q").fetchall()[0][0]
     chunk = gx_chunk_rows()
     row_wise = [e for e in runtime if e["type"] in ROW_WISE]
-    whole = [e for e in runtime if e["type"] not in ROW_WISE]
-    # without row-wise expectations chunks would not help: everything sees the whole batch
-    if rows <= chunk or not row_wise:
-        return rows, validate_frame(fetch_frame(con, sql, columns_used(runtime)), runtime,
-                                    params(runtime))
+    repeats = [e for e in runtime
+               if e["type"] == UNIQUE and (e.get("kwargs") or {}).get("mostly") is None]
+    whole = [e for e in runtime if e["type"] not in ROW_WISE and e not in repeats]
+    # without row-wise or uniqueness expectations chunks would not help: one frame of the batch
+    if rows <= chunk or not (row_wise or repeats):
+        return rows, validate_frame(fetch_frame(con, sql, columns_used(runtime),
+                                                placeholders=reads_column_names(runtime)),
+                                    runtime, params(runtime))
     results = []
     batch_columns = relation_columns(con, f"({sql})")
     kept = [c for c in batch_columns if c in columns_used(runtime)] or batch_columns[:1]
@@ -54,15 +63,17 @@ def validate_batch(con, sql: str, runtime: list[dict], parameters: dict) -> tupl
     try:
         if whole:
             df = fetch_frame(con, f"select * from {CHUNK_TABLE}", columns_used(whole),
-                             batch_columns)
+                             batch_columns, placeholders=reads_column_names(whole))
             results += validate_frame(df, whole, params(whole))
             del df
+        for exp in repeats:
+            results += _unique_over_repeats(con, exp, params([exp]), batch_columns)
         if row_wise:
             by_index: dict[int, list] = {}
             for start in range(0, rows, chunk):
                 df = fetch_frame(con, f"select * from {CHUNK_TABLE} "
                                       f"where rowid >= {start} and rowid < {start + chunk}",
-                                 columns_used(row_wise), batch_columns)
+                                 columns_used(row_wise), batch_columns, placeholders=False)
                 for r in validate_frame(df, row_wise, params(row_wise)):
                     by_index.setdefault(r.expectation_config.meta["_index"], []).append(r)
                 del df
@@ -70,6 +81,23 @@ def validate_batch(con, sql: str, runtime: list[dict], parameters: dict) -> tupl
     finally:
         con.execute(f"drop table if exists {CHUNK_TABLE}")
     return rows, results
+
+
+def _unique_over_repeats(con, exp: dict, parameters: dict, batch_columns: list[str]) -> list:
+    """GX's uniqueness result for the whole chunk table, from the rows whose value repeats."""
+    column = exp["kwargs"]["column"]
+    rows, nulls = batch_counts(con, f"select * from {CHUNK_TABLE}", [column])
+    key = quote(column)
+    # one null row too, if any: a column with nulls comes to pandas as the same type as it would
+    # whole (integers with a null are floats), so failing values read as a full validation's
+    df = fetch_frame(con, f"select * from {CHUNK_TABLE} qualify count(*) over (partition by "
+                          f"{key}) > 1 and {key} is not null or {key} is null and row_number() "
+                          f"over (partition by {key}) = 1", {column}, batch_columns,
+                     placeholders=False)
+    return [SimpleNamespace(result=over_whole_batch(exp["type"], r.result, rows, nulls[column]),
+                            success=r.success, exception_info=r.exception_info,
+                            expectation_config=r.expectation_config)
+            for r in validate_frame(df, [exp], parameters)]
 
 
 def merge_chunk_results(parts: list):

@@ -4,6 +4,7 @@ from datetime import date
 
 from .quality_fixtures import build_marts, good_incidents, incident, insert_raw
 
+from dagster_project.quality import chunking
 from dagster_project.quality.gx_runner import run_suite
 from dagster_project.settings import EXPECTATIONS_DIR
 
@@ -211,3 +212,45 @@ def test_a_batch_validated_in_chunks_gives_the_same_results(raw_incidents, monke
     assert "catastrophic" in str(harm.partial_unexpected)
     assert by_name(chunked)["unique_key"].unexpected_count == 2
     assert "NOPE" in str(by_name(chunked)["csu"].partial_unexpected)
+
+
+def test_uniqueness_over_a_big_batch_is_judged_on_the_repeated_keys(con, monkeypatch):
+    """Over GX_CHUNK_ROWS rows GX sees only the rows whose key repeats (DuckDB finds them);
+    rows, nulls, failing rows and the observed value are what GX gives over every row."""
+    con.execute("create schema if not exists scratch")
+    con.execute("""create or replace table scratch.keys as
+        select case when range in (10, 20, 30) then 7          -- row 7 is 7 too: four times
+                    when range = 40 then 8                      -- and 8 twice
+                    when range % 97 = 0 then null               -- keys missing
+                    else range end as k, range as other
+        from range(1000)""")
+    suite = {"name": "keys", "meta": {"table": "scratch.keys", "asset_key": ["scratch", "keys"]},
+             "expectations": [
+                 {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "k"},
+                  "meta": {"name": "unique_k"}},
+                 {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "other"},
+                  "meta": {"name": "unique_other"}},
+                 {"type": "expect_table_row_count_to_be_between",
+                  "kwargs": {"min_value": 1000, "max_value": 1000}, "meta": {"name": "rows"}}]}
+
+    def summary(result):
+        return {o.name: (o.success, o.unexpected_count, o.element_count, o.observed_value,
+                         o.unexpected_percent, sorted(map(str, o.partial_unexpected)))
+                for o in result.outcomes}
+
+    whole = run_suite(con, suite)
+    monkeypatch.setenv("GX_CHUNK_ROWS", "100")
+    frames = []  # the rows GX was given for the uniqueness of k (the real validation runs)
+    real = chunking.validate_frame
+
+    def seen(df, expectations, parameters):
+        if [e["kwargs"].get("column") for e in expectations] == ["k"]:
+            frames.append(len(df))
+        return real(df, expectations, parameters)
+
+    monkeypatch.setattr(chunking, "validate_frame", seen)
+    repeated_only = run_suite(con, suite)
+    assert frames == [7]  # the six rows whose key repeats, and one of the missing keys
+    assert summary(repeated_only) == summary(whole)
+    assert by_name(whole)["unique_k"].unexpected_count == 6  # rows 7, 10, 20, 30; rows 8, 40
+    assert not by_name(whole)["unique_k"].success and by_name(whole)["unique_other"].success
