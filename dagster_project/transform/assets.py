@@ -74,6 +74,24 @@ def not_passed(run_results: Path) -> list[tuple[str, str]]:
             if r.get("status") in NOT_PASSED]
 
 
+# dbt nodes that are Dagster assets: each built one must reach Dagster as an Output
+BUILT_NODE_TYPES = ("model.", "seed.", "snapshot.")
+BUILT = ("success",)
+
+
+def unreported_nodes(run_results: Path, reported: set[str]) -> list[str]:
+    """Models, seeds and snapshots dbt built (run_results.json) that never reached Dagster as an
+    Output. Their downstream steps would be skipped, and a skipped step does not fail a run: a
+    night that silently published nothing (seen on Spark, where dagster-dbt's event stream fell
+    short of dbt's own results)."""
+    if not run_results.exists():
+        return []
+    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+    return sorted(r["unique_id"] for r in results
+                  if r.get("unique_id", "").startswith(BUILT_NODE_TYPES)
+                  and r.get("status") in BUILT and r["unique_id"] not in reported)
+
+
 def node_name(unique_id: str) -> str:
     """`test.<project>.<name>.<hash>` / `model.<project>.<name>` -> the name."""
     parts = unique_id.split(".")
@@ -117,8 +135,9 @@ def stop_dbt(process: subprocess.Popen, grace_seconds: float = DBT_STOP_SECONDS)
         process.wait()
 
 
-def with_progress(events, context: dg.AssetExecutionContext):
-    """dbt's events, passed through, with a progress line every few seconds."""
+def with_progress(events, context: dg.AssetExecutionContext, reported: set[str]):
+    """dbt's events, passed through, with a progress line every few seconds; the dbt node of
+    every Output is added to `reported`."""
     models_total = len(context.selected_output_names)
     tests_total = len(context.selected_asset_check_keys)
     progress = Progress(context.log.info)
@@ -128,6 +147,9 @@ def with_progress(events, context: dg.AssetExecutionContext):
             tests += 1
         elif isinstance(event, dg.Output | dg.AssetMaterialization):
             models += 1
+            unique_id = (event.metadata or {}).get("unique_id")
+            if unique_id is not None:
+                reported.add(str(getattr(unique_id, "value", unique_id)))
         progress(models + tests, models_total + tests_total,
                  f"{models} of {models_total} models and seeds, "
                  f"{tests} of {tests_total} tests")
@@ -184,8 +206,9 @@ def build_dbt_assets(name: str = DBT_OP, select: str = "fqn:*",
                 # dagster-dbt forwards an interrupt to dbt and waits this long (default 25 s)
                 invocation.termination_timeout_seconds = DBT_STOP_SECONDS
                 running_dbt.add(invocation.process)
+                reported: set[str] = set()
                 try:
-                    yield from with_progress(invocation.stream(), context)
+                    yield from with_progress(invocation.stream(), context, reported)
                 finally:
                     stop_dbt(invocation.process)
                     running_dbt.discard(invocation.process)
@@ -199,5 +222,14 @@ def build_dbt_assets(name: str = DBT_OP, select: str = "fqn:*",
                     record_dbt_results(con, run_results, context.run_id)
             if not invocation.is_successful():
                 raise dbt_failure(not_passed(run_results), invocation.get_error())
+            unreported = unreported_nodes(run_results, reported)
+            if unreported:
+                names = ", ".join(node_name(node) for node in unreported[:5])
+                raise dg.Failure(
+                    description=f"dbt built {len(unreported)} models or seeds whose results "
+                                f"never reached Dagster ({names}"
+                                f"{' and more' if len(unreported) > 5 else ''}): the step "
+                                "fails so that nothing downstream is silently skipped",
+                    allow_retries=False)
 
     return dbt_models
