@@ -65,12 +65,16 @@ def run_target_path(context: dg.AssetExecutionContext) -> Path:
     return dbt_project().project_dir / "target" / name
 
 
-def not_passed(run_results: Path) -> list[tuple[str, str]]:
-    """(node, message) of every dbt node that errored or failed, from run_results.json."""
+def node_results(run_results: Path) -> list[dict[str, Any]]:
+    """The per-node results of run_results.json (none when dbt wrote no file)."""
     if not run_results.exists():
         return []
-    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
-    return [(r.get("unique_id", "?"), r.get("message") or "") for r in results
+    return json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+
+
+def not_passed(run_results: Path) -> list[tuple[str, str]]:
+    """(node, message) of every dbt node that errored or failed, from run_results.json."""
+    return [(r.get("unique_id", "?"), r.get("message") or "") for r in node_results(run_results)
             if r.get("status") in NOT_PASSED]
 
 
@@ -84,10 +88,7 @@ def unreported_nodes(run_results: Path, reported: set[str]) -> list[str]:
     Output. Their downstream steps would be skipped, and a skipped step does not fail a run: a
     night that silently published nothing (seen on Spark, where dagster-dbt's event stream fell
     short of dbt's own results)."""
-    if not run_results.exists():
-        return []
-    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
-    return sorted(r["unique_id"] for r in results
+    return sorted(r["unique_id"] for r in node_results(run_results)
                   if r.get("unique_id", "").startswith(BUILT_NODE_TYPES)
                   and r.get("status") in BUILT and r["unique_id"] not in reported)
 
