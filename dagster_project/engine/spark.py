@@ -52,6 +52,9 @@ def spark_conf() -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         # no web UI port, no network at run time
         "spark.ui.enabled": "false",
+        # no console progress bar (spark-submit turns it on for a `pyspark-shell`): it is
+        # redrawn with carriage returns for a terminal, and dbt's output is a log
+        "spark.ui.showConsoleProgress": "false",
         # dbt-spark's own default (ANSI off: integer division and casts as the models expect)
         "spark.sql.ansi.enabled": "false",
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),

@@ -25,7 +25,10 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource
 from packaging import version
 
+from ..engine import dbt_launcher
 from ..settings import DBT_PROJECT_DIR
+
+DBT_LAUNCHER = Path(dbt_launcher.__file__)
 
 # The dagster-dbt release whose private hooks these overrides were checked against.
 CHECKED_DAGSTER_DBT = "0.29.27"
@@ -46,9 +49,21 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
-def dbt_resource(executable: str | None = None) -> ProjectDbtCliResource:
-    """The project's dbt, its profile beside it (profiles.yml, which takes the run's settings
-    as --vars: transform/profile.py)."""
-    return ProjectDbtCliResource(project_dir=str(DBT_PROJECT_DIR),
-                                 profiles_dir=str(DBT_PROJECT_DIR),
-                                 dbt_executable=executable or dbt_executable())
+def dbt_command() -> list[str]:
+    """How dbt is started: when it is installed beside this Python, through the launcher that
+    keeps whatever dbt's child processes write (Spark's JVM) out of the event stream dagster-dbt
+    reads (engine/dbt_launcher.py); otherwise the dbt on PATH."""
+    if dbt_executable() == "dbt":
+        return ["dbt"]
+    return [sys.executable, "-P", str(DBT_LAUNCHER)]
+
+
+def dbt_resource(executable: str | None = None,
+                 project_dir: Path = DBT_PROJECT_DIR) -> ProjectDbtCliResource:
+    """The project's dbt (`executable`, or `dbt_command()`), its profile beside it (profiles.yml,
+    which takes the run's settings as --vars: transform/profile.py)."""
+    # dagster-dbt starts `[dbt_executable, *global_config_flags, *args]`: the launcher's
+    # interpreter and script are that command's first words
+    command = [executable] if executable else dbt_command()
+    return ProjectDbtCliResource(project_dir=str(project_dir), profiles_dir=str(project_dir),
+                                 dbt_executable=command[0], global_config_flags=command[1:])

@@ -55,6 +55,9 @@ def test_spark_configuration_is_one_place_for_dbt_and_our_session(monkeypatch, t
     args = submit_args(conf)
     assert args.startswith("--master spark://head:7077 ") and args.endswith(" pyspark-shell")
     assert f"spark.sql.warehouse.dir={tmp_path}/lake/spark-warehouse" in args
+    # dbt's session draws no console progress bar into the pipe dagster-dbt reads as events
+    # (spark-submit turns it on for a pyspark shell; the launcher keeps it off dbt's lines too)
+    assert "spark.ui.showConsoleProgress=false" in args
     # the lake's partitions are its folders (the sources register no partitions: the dbt macro)
     assert conf["spark.sql.hive.manageFilesourcePartitions"] == "false"
     assert conf["spark.sql.codegen.wholeStage"] == "true"  # big scans compile by default
