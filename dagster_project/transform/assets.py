@@ -1,7 +1,9 @@
 """The dbt models, seeds and tests as Dagster assets and asset checks (`dbt build`).
 
 A failed dbt test or model fails the step once, without a retry (it would fail the same way);
-only a warehouse locked by another process is retried (retries.py).
+only a warehouse locked by another process is retried (retries.py). A node whose inputs did not
+change since it was last built is carried, not rebuilt (carry.py); when nothing changed, dbt is
+not started at all.
 """
 
 
@@ -14,6 +16,8 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt.asset_utils import get_asset_check_key_for_test
+from dagster_dbt.dbt_manifest import validate_manifest
 
 from ..console import Progress
 from ..engine.dbt import dbt_on_engine
@@ -23,6 +27,10 @@ from ..retries import (
 )
 from ..settings import get_settings
 from . import AFTER_VERDICTS_OP, DBT_OP, DBT_OPS  # noqa: F401 (re-exported)
+from .carry import (
+    BUILT_TYPES, CarryPlan, forget_builds, in_build_order, plan_carry, project_digest, record_builds,
+    record_carried_tests,
+)
 from .parse_state import keep_parse_state, seed_parse_state, state_store
 from .profile import profile_vars
 from .project import dbt_project
@@ -112,6 +120,8 @@ def dbt_failure(failed: list[tuple[str, str]], error: Exception | None) -> Excep
                       allow_retries=False)
 
 
+TRANSLATOR = ProjectDbtTranslator()
+
 # dbt processes started by this process's steps and still running: a run stopped by a signal
 # ends them (runner.py) even when the interrupt reached the step outside its `finally`.
 running_dbt: set[subprocess.Popen] = set()
@@ -164,6 +174,142 @@ def with_progress(events, context: dg.AssetExecutionContext, reported: set[str])
 AFTER_VERDICTS = "source:improvement_verdicts+"
 
 
+def build_or_carry(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                   warehouse: WarehouseResource, config: DbtBuildConfig):
+    """`dbt build` of the nodes whose inputs changed since they were last built (carry.py); the
+    others' results are carried. Nothing changed: dbt is not started at all."""
+    from ..quality.history import record_dbt_results
+
+    project = dbt_project()
+    manifest = validate_manifest(project.manifest_path)
+    variables = profile_vars(get_settings(), warehouse.resolved_path)
+    build_args = dbt_build_args(config, variables)
+    with warehouse.lock():
+        selected = selected_nodes(context, manifest)
+        with warehouse.connect() as con:
+            plan = plan_carry(con, manifest, selected, carry_build_state(config))
+            if config.full_refresh:  # everything is rebuilt, whatever its key
+                plan = CarryPlan(keys=plan.keys, rebuild=sorted(plan.keys))
+            forget_builds(con, plan.rebuild)
+        if plan.carried:
+            context.log.info(f"dbt: {len(plan.carried)} of {len(plan.keys)} nodes unchanged "
+                             f"since they were last built, carried; {len(plan.rebuild)} to build")
+            # first: a carried node is never downstream of a rebuilt one (carry.plan_carry)
+            yield from carried_events(manifest, plan.carried)
+        results: list[dict[str, Any]] = []
+        if plan.rebuild:
+            with dbt_on_engine(warehouse, project.manifest_path) as engine_args:
+                args = engine_args(build_args)
+                partial = plan.rebuild if plan.carried else None
+                invocation, results, reported = yield from run_dbt(context, dbt, args,
+                                                                   manifest, partial)
+            run_results = invocation.target_path / "run_results.json"
+            if run_results.exists():
+                with warehouse.connect() as con:
+                    record_dbt_results(con, run_results, context.run_id)
+            if not invocation.is_successful():
+                raise dbt_failure(not_passed(run_results), invocation.get_error())
+            unreported = unreported_nodes(run_results, reported)
+            if unreported:
+                names = ", ".join(node_name(node) for node in unreported[:5])
+                raise dg.Failure(
+                    description=f"dbt built {len(unreported)} models or seeds whose results "
+                                f"never reached Dagster ({names}"
+                                f"{' and more' if len(unreported) > 5 else ''}): the step "
+                                "fails so that nothing downstream is silently skipped",
+                    allow_retries=False)
+        with warehouse.connect() as con:
+            record_builds(con, plan.keys, results, context.run_id)
+            tests = {uid: run for uid, run in plan.carried.items() if uid.startswith("test.")}
+            record_carried_tests(con, tests, {uid: manifest["nodes"][uid]["name"]
+                                              for uid in tests}, context.run_id)
+
+
+def carry_build_state(config: DbtBuildConfig) -> dict[str, Any]:
+    """What every dbt node's result depends on besides its inputs (carry.py): the project, the
+    arguments that change results (not the connection's: the record of what was built is kept
+    in the warehouse itself, so a warehouse copied elsewhere carries its own tables) and where
+    the engine keeps the tables."""
+    settings = get_settings()
+    return {"project": project_digest(dbt_project().project_dir),
+            "args": dbt_build_args(config, {}), "engine": settings.warehouse_engine,
+            "lake": str(settings.lake_dir)}
+
+
+def run_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str],
+            manifest: dict[str, Any], partial: list[str] | None):
+    """One dbt process, its events passed on to Dagster; `partial`: only these nodes (by their
+    fqn, tests chosen by name, none added indirectly), else the step's whole selection.
+    Returns the invocation, its per-node results and the nodes that reached Dagster."""
+    run_target = run_target_path(context)
+    seed_parse_state(run_target, state_store(dbt_project().project_dir), args)
+    if partial is None:
+        invocation = dbt.cli(args, context=context, target_path=run_target,
+                             raise_on_error=False)
+        events = invocation.stream()
+    else:
+        selectors = ["fqn:" + ".".join(manifest["nodes"][uid]["fqn"]) for uid in partial]
+        # one --select value: dagster-dbt takes a flag's first value only
+        invocation = dbt.cli([*args, "--indirect-selection", "empty",
+                              "--select", " ".join(selectors)],
+                             manifest=manifest, dagster_dbt_translator=TRANSLATOR,
+                             target_path=run_target, raise_on_error=False)
+        events = (dagster_event for raw in invocation.stream_raw_events()
+                  for dagster_event in raw.to_default_asset_events(
+                      manifest=manifest, dagster_dbt_translator=TRANSLATOR, context=context,
+                      target_path=run_target, project=dbt_project()))
+    # dagster-dbt forwards an interrupt to dbt and waits this long (default 25 s)
+    invocation.termination_timeout_seconds = DBT_STOP_SECONDS
+    reported: set[str] = set()
+    running_dbt.add(invocation.process)
+    try:
+        yield from with_progress(events, context, reported)
+    finally:
+        stop_dbt(invocation.process)
+        running_dbt.discard(invocation.process)
+    keep_parse_state(invocation.target_path, state_store(dbt_project().project_dir), args)
+    return invocation, node_results(invocation.target_path / "run_results.json"), reported
+
+
+def selected_nodes(context: dg.AssetExecutionContext, manifest: dict[str, Any]) -> list[str]:
+    """The dbt models, seeds and tests this step was asked for: its selected outputs and asset
+    checks, and the tests that are no asset check (several parents) of selected models only."""
+    project, outputs = dbt_project(), set(context.selected_output_names)
+    checks = set(context.selected_asset_check_keys)
+    nodes, observations = [], []
+    for uid, node in manifest["nodes"].items():
+        if node["resource_type"] in BUILT_TYPES:
+            key = TRANSLATOR.get_asset_spec(manifest, uid, project).key
+            if key.to_python_identifier() in outputs:
+                nodes.append(uid)
+        elif node["resource_type"] == "test":
+            check = get_asset_check_key_for_test(manifest, TRANSLATOR, uid, project)
+            if check is None:
+                observations.append(uid)
+            elif check in checks:
+                nodes.append(uid)
+    built = set(nodes)
+    nodes += [uid for uid in observations
+              if set(manifest["nodes"][uid]["depends_on"]["nodes"]) <= built]
+    return nodes
+
+
+def carried_events(manifest: dict[str, Any], carried: dict[str, str]):
+    """Dagster's record of each carried node: an Output for a model or seed, a passed check for
+    a test, each naming the run that built or ran it."""
+    project = dbt_project()
+    for uid in in_build_order(manifest, carried):
+        metadata = {"unique_id": uid, "carried_from_run": carried[uid]}
+        if uid.startswith("test."):
+            check = get_asset_check_key_for_test(manifest, TRANSLATOR, uid, project)
+            if check is not None:
+                yield dg.AssetCheckResult(asset_key=check.asset_key, check_name=check.name,
+                                          passed=True, metadata=metadata)
+        else:
+            key = TRANSLATOR.get_asset_spec(manifest, uid, project).key
+            yield dg.Output(None, output_name=key.to_python_identifier(), metadata=metadata)
+
+
 def build_dbt_selections() -> list[dg.AssetsDefinition]:
     """The dbt project as the nightly job runs it: before the verdicts, and after them."""
     return [build_dbt_assets(exclude=AFTER_VERDICTS),
@@ -182,7 +328,7 @@ def build_dbt_assets(name: str = DBT_OP, select: str = "fqn:*",
     @dbt_assets(
         manifest=project.manifest_path,
         project=project,
-        dagster_dbt_translator=ProjectDbtTranslator(),
+        dagster_dbt_translator=TRANSLATOR,
         pool=DUCKDB_WRITER_POOL,
         retry_policy=TRANSIENT_RETRY_POLICY,
         name=name,
@@ -196,41 +342,6 @@ def build_dbt_assets(name: str = DBT_OP, select: str = "fqn:*",
         config: DbtBuildConfig,
     ):
         with only_transient_retried("dbt build", context.retry_number):
-            variables = profile_vars(get_settings(), warehouse.resolved_path)
-            with warehouse.lock(), \
-                    dbt_on_engine(warehouse, dbt_project().manifest_path) as engine_args:
-                args = engine_args(dbt_build_args(config, variables))
-                run_target = run_target_path(context)
-                seed_parse_state(run_target, state_store(dbt_project().project_dir), args)
-                invocation = dbt.cli(args, context=context, target_path=run_target,
-                                     raise_on_error=False)
-                # dagster-dbt forwards an interrupt to dbt and waits this long (default 25 s)
-                invocation.termination_timeout_seconds = DBT_STOP_SECONDS
-                running_dbt.add(invocation.process)
-                reported: set[str] = set()
-                try:
-                    yield from with_progress(invocation.stream(), context, reported)
-                finally:
-                    stop_dbt(invocation.process)
-                    running_dbt.discard(invocation.process)
-            from ..quality.history import record_dbt_results
-
-            keep_parse_state(invocation.target_path, state_store(dbt_project().project_dir),
-                             args)
-            run_results = invocation.target_path / "run_results.json"
-            if run_results.exists():
-                with warehouse.connect() as con:
-                    record_dbt_results(con, run_results, context.run_id)
-            if not invocation.is_successful():
-                raise dbt_failure(not_passed(run_results), invocation.get_error())
-            unreported = unreported_nodes(run_results, reported)
-            if unreported:
-                names = ", ".join(node_name(node) for node in unreported[:5])
-                raise dg.Failure(
-                    description=f"dbt built {len(unreported)} models or seeds whose results "
-                                f"never reached Dagster ({names}"
-                                f"{' and more' if len(unreported) > 5 else ''}): the step "
-                                "fails so that nothing downstream is silently skipped",
-                    allow_retries=False)
+            yield from build_or_carry(context, dbt, warehouse, config)
 
     return dbt_models
