@@ -155,6 +155,43 @@ def test_spark_tables_are_read_as_views_of_the_same_name(con, tmp_path):
         "DATE",)
 
 
+def test_a_table_spark_created_empty_is_read_as_empty_with_its_declared_columns(con, tmp_path):
+    """A seed with no rows (the SPC rebase list, empty until someone confirms a rebase) is a
+    Spark table folder with no file in it: the next steps still read it, as no rows with the
+    columns and types dbt declares (a seed's column_types, a contract's data_type, else text),
+    while a view on Spark (no folder) is still not attached."""
+    lake = tmp_path / "lake"
+    (lake / "spark-warehouse" / "marts.db" / "spc_rebase_dates").mkdir(parents=True)
+    (lake / "spark-warehouse" / "marts.db" / "fct_changes").mkdir()
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": {
+        "seed.p.spc_rebase_dates": {
+            "resource_type": "seed", "schema": "marts", "name": "spc_rebase_dates",
+            "alias": "spc_rebase_dates", "columns": {"measure_id": {}, "note": {}},
+            "config": {"column_types": {"measure_id": "string", "rebase_date": "date"}}},
+        "model.p.fct_changes": {
+            "resource_type": "model", "schema": "marts", "name": "fct_changes",
+            "alias": "fct_changes", "columns": {"cycle_no": {"data_type": "int"},
+                                                "ratio": {"data_type": "decimal(10, 2)"}}},
+        "model.p.stg_view": {"resource_type": "model", "schema": "staging", "name": "stg_view",
+                             "alias": "stg_view", "columns": {"x": {"data_type": "int"}}}}}))
+
+    assert attach_spark_tables(con, manifest, lake) == ["marts.fct_changes",
+                                                        "marts.spc_rebase_dates"]
+    assert con.execute("SELECT count(*) FROM marts.spc_rebase_dates").fetchone() == (0,)
+    assert con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'marts' ORDER BY table_name, ordinal_position").fetchall() == [
+        ("fct_changes", "cycle_no", "INTEGER"), ("fct_changes", "ratio", "DECIMAL(10,2)"),
+        ("spc_rebase_dates", "measure_id", "VARCHAR"), ("spc_rebase_dates", "note", "VARCHAR"),
+        ("spc_rebase_dates", "rebase_date", "DATE")]
+    manifest.write_text(json.dumps({"nodes": {"seed.p.bad": {
+        "resource_type": "seed", "schema": "marts", "name": "spc_rebase_dates",
+        "columns": {}, "config": {"column_types": {"x": "date); DROP TABLE y; --"}}}}}))
+    with pytest.raises(ValueError, match="column x: declared type"):
+        attach_spark_tables(con, manifest, lake)
+
+
 def test_dbt_runs_on_the_spark_output_with_one_vars_argument():
     args = spark_build_args(["build", "--full-refresh", "--vars", '{"lookback_months": 2}'],
                             ["quality.check_results"])
