@@ -14,20 +14,23 @@
 -- Sets converge in a few rounds on real data; int_disclosure_exposed_groups proves the last
 -- round left nothing to do (a dbt test, and the publish step refuses otherwise).
 {%- set rounds = 12 %}
-{%- set materialized = 'materialized' if target.type == 'duckdb' else '' %}
-with cells as {{ materialized }} (
+{#- every step is a cte() (macros/spark/cte.sql): `once` ones are computed once (a materialized
+    CTE on DuckDB; on Spark, which expands a CTE at each reference, a scratch table: the rounds
+    nest, and the plan would grow threefold a round) #}
+{%- set chain = [] %}
+with {% call cte(chain, 'cells', once=true) %}
 
     select * from {{ ref('int_disclosure_cells') }}
 
-),
+{% endcall %},
 
-groups as {{ materialized }} (
+{% call cte(chain, 'groups', once=true) %}
 
     select * from {{ ref('int_disclosure_cell_groups') }}
 
-),
+{% endcall %},
 
-unpublished as {{ materialized }} (
+{% call cte(chain, 'unpublished', once=true) %}
 
     select
         groups.group_id,
@@ -42,16 +45,16 @@ unpublished as {{ materialized }} (
         and sum(case when groups.role = 'total' and cells.level = 'organisation'
                      then 1 else 0 end) = 1
 
-),
+{% endcall %},
 
-active_groups as {{ materialized }} (
+{% call cte(chain, 'active_groups', once=true) %}
 
     select * from groups
     where group_id not in (select group_id from unpublished)
 
-),
+{% endcall %},
 
-withheld_0 as {{ materialized }} (
+{% call cte(chain, 'withheld_0', once=true) %}
 
     select
         cell_id,
@@ -61,10 +64,10 @@ withheld_0 as {{ materialized }} (
     from cells
     where is_primary
 
-),
+{% endcall %},
 {%- for round in range(1, rounds + 1) %}
 
-state_{{ round }} as {{ materialized }} (
+{% call cte(chain, 'state_' ~ round, once=true) %}
 
     select groups.group_id, groups.cell_id, groups.role, cells.size,
         withheld.cell_id is not null as is_withheld
@@ -74,9 +77,9 @@ state_{{ round }} as {{ materialized }} (
     left join withheld_{{ round - 1 }} as withheld
         on withheld.cell_id = groups.cell_id
 
-),
+{% endcall %},
 
-exposed_{{ round }} as (
+{% call cte(chain, 'exposed_' ~ round) %}
 
     select group_id
     from state_{{ round }}
@@ -84,9 +87,9 @@ exposed_{{ round }} as (
     having sum(case when role = 'member' and is_withheld then 1 else 0 end) = 1
         and sum(case when role = 'total' and is_withheld then 1 else 0 end) = 0
 
-),
+{% endcall %},
 
-picked_{{ round }} as (
+{% call cte(chain, 'picked_' ~ round) %}
 
     -- the smallest published member (ties by key order); the total only when none is left
     select distinct cell_id
@@ -104,22 +107,22 @@ picked_{{ round }} as (
     ) as candidates
     where preference = 1
 
-),
+{% endcall %},
 
-withheld_{{ round }} as {{ materialized }} (
+{% call cte(chain, 'withheld_' ~ round, once=true) %}
 
     select cell_id, rule, pass from withheld_{{ round - 1 }}
     union all
     select cell_id, 'secondary' as rule, {{ round }} as pass from picked_{{ round }}
 
-),
+{% endcall %},
 {%- endfor %}
 
-final as (
+{% call cte(chain, 'final') %}
 
     select * from withheld_{{ rounds }}
 
-)
+{% endcall %}
 
 select
     cells.measure_id,
