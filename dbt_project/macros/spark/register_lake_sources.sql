@@ -57,4 +57,9 @@
     {%- else -%}
         {%- do run_query('create table ' ~ relation ~ " using parquet location '" ~ folder ~ "'") -%}
     {%- endif -%}
+    {#- dbt listed the schemas' relations before this hook ran: without this, a lake table
+        registered for the first time is missing from `adapter.get_relation` for the rest of the
+        run (the verdicts source: M11 was computed with no verdicts on a first night) -#}
+    {%- do adapter.cache_added(api.Relation.create(database=source.database, schema=source.schema,
+                                                   identifier=source.identifier, type='table')) -%}
 {%- endmacro %}
