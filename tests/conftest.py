@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.settings import DBT_PROJECT_DIR
+from dagster_project.settings import DBT_PROJECT_DIR, DEFAULT_DAGSTER_HOME
 from dagster_project.settings import environment_overridden as environment
 from dagster_project.telemetry import switch_off_telemetry
 
@@ -28,6 +28,11 @@ if os.environ.get("PYTEST_XDIST_WORKER") and sys.modules["__main__"].__spec__ is
 # Tests write a file and load it at once; the wait for half-copied files is tested on its own
 # (tests/ingest/test_landing_rules.py, tests/orchestration/test_sensors.py).
 os.environ.setdefault("FILE_STABLE_SECONDS", "0")
+# Every night the suite runs shares one PNG cache, those run as a child process with a DAGSTER_HOME
+# of their own too: the same charts are not rasterised again by each (a PNG is keyed by its
+# disclosure-controlled SVG and the renderer's versions, report/png_cache.py, whose own tests
+# give it a folder of their own).
+os.environ.setdefault("REPORT_PNG_CACHE_DIR", str(DEFAULT_DAGSTER_HOME / "report_png_cache"))
 
 # The day the quality checks count back from, for tests of hand-made warehouses.
 QUALITY_AS_OF = "2025-07-15"

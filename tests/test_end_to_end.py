@@ -11,6 +11,7 @@ import pytest
 from dagster_project.synthetic.signals import FALLS_STEP, FFT_DECLINE, SEVERE_HARM_SPIKE
 
 from .conftest import copy_env, run_nightly
+from .transform.test_dbt_carry import assert_dbt_not_started
 
 pytestmark = pytest.mark.integration
 
@@ -126,6 +127,7 @@ def test_rerun_gives_the_same_published_tables(tiny_night, tmp_path):
                                                             "spc_summary", "spc_signals")}
     again = run_nightly(env)
     assert again.success
+    assert_dbt_not_started(again)  # nothing dbt reads changed: every node carried
     for table, frame in before.items():
         after = published(env, query.format(table))
         assert after.equals(frame), f"published.{table} changed on a re-run"
