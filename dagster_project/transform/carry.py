@@ -224,9 +224,9 @@ def record_builds(con, keys: Mapping[str, str], results: Iterable[Mapping[str, A
                    if r.get("status") in RECORDED_STATUSES and r.get("unique_id") in keys)
     forget_builds(con, built)
     if built:
-        at = utcnow()
-        con.executemany(f"insert into {DBT_BUILDS} values (?, ?, ?, ?)",
-                        [(uid, keys[uid], run_id, at) for uid in built])
+        # one statement: DuckDB's executemany runs one insert per row
+        con.execute(f"insert into {DBT_BUILDS} select unnest(?), unnest(?), ?, ?",
+                    [built, [keys[uid] for uid in built], run_id, utcnow()])
     return built
 
 
