@@ -8,9 +8,12 @@ not started at all.
 
 
 import json
+import shutil
 import signal
 import subprocess
+import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +74,33 @@ def run_target_path(context: dg.AssetExecutionContext) -> Path:
     op, run = context.op_execution_context.op.name, context.run.run_id[:7]
     name = f"{op}-{run}-{uuid.uuid4().hex[:7]}"
     return dbt_project().project_dir / "target" / name
+
+
+# A run's own dbt target folder (compiled SQL, run_results.json, dbt's log; ~15 MB for a small
+# trust) is kept for looking into a failure; beyond the newest RUN_TARGETS_KEPT, folders older
+# than RUN_TARGET_MIN_AGE are removed, so a nightly server's disk does not fill with them. A
+# folder younger than that may belong to a dbt still running in another run: it stays.
+RUN_TARGETS_KEPT = 20
+RUN_TARGET_MIN_AGE = timedelta(days=1)
+
+
+def prune_run_targets(target: Path, keep: int = RUN_TARGETS_KEPT,
+                      min_age: timedelta = RUN_TARGET_MIN_AGE) -> list[Path]:
+    """Remove the oldest run target folders (`<dbt op>-<run>-<id>`) of `target`; returns them."""
+    def modified(folder: Path) -> float:
+        try:
+            return folder.stat().st_mtime
+        except FileNotFoundError:  # removed by another run just now
+            return 0.0
+
+    folders = sorted((f for f in Path(target).iterdir() if f.is_dir() and not f.is_symlink()
+                      and f.name.startswith(tuple(f"{op}-" for op in DBT_OPS))),
+                     key=modified, reverse=True)
+    cutoff = time.time() - min_age.total_seconds()
+    removed = [f for f in folders[keep:] if modified(f) < cutoff]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
 
 
 def node_results(run_results: Path) -> list[dict[str, Any]]:
@@ -268,6 +298,7 @@ def run_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[s
         stop_dbt(invocation.process)
         running_dbt.discard(invocation.process)
     keep_parse_state(invocation.target_path, state_store(dbt_project().project_dir), args)
+    prune_run_targets(run_target.parent)
     return invocation, node_results(invocation.target_path / "run_results.json"), reported
 
 
