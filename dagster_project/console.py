@@ -77,7 +77,10 @@ def describe(materialized: list[dict], checks: tuple[int, int, int]) -> str:
         elif "dagster/row_count" in meta:
             parts.append(f"{meta['dagster/row_count']:,} rows")
     elif materialized:
-        parts.append(f"{len(materialized)} tables")
+        # a dbt node whose inputs did not change is carried, not rebuilt (transform/carry.py)
+        carried = sum(1 for meta in materialized if "carried_from_run" in meta)
+        parts.append(f"{len(materialized)} tables"
+                     + (f" ({carried} unchanged, carried)" if carried else ""))
     passed, failed, warned = checks
     if passed or failed or warned:
         parts.append(f"{passed} checks passed" + (f", {failed} FAILED" if failed else "")

@@ -67,3 +67,16 @@ def test_progress_waits_then_speaks_at_most_every_interval():
     progress(1, 10, "one")
     progress(10, 10, "all")  # the finished line says that
     assert said == [PROGRESS_MARK + "one"]
+
+
+def test_a_multi_asset_step_says_how_many_of_its_tables_were_carried():
+    @dg.multi_asset(specs=[dg.AssetSpec(["marts", name]) for name in ("a", "b", "c")])
+    def models():
+        yield dg.MaterializeResult(asset_key=["marts", "a"])
+        for name in ("b", "c"):  # as the dbt step says of a node it did not rebuild
+            yield dg.MaterializeResult(asset_key=["marts", name],
+                                       metadata={"carried_from_run": "abc123"})
+
+    job = dg.Definitions(assets=[models]).resolve_implicit_global_asset_job_def()
+    [line] = [line for line in run_with_console(job) if line.startswith("✓ models")]
+    assert "3 tables (2 unchanged, carried)" in line
