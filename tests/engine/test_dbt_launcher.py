@@ -115,6 +115,16 @@ def test_every_result_reaches_dagster_while_a_child_process_writes_to_the_pipe(t
     assert any(line.startswith("[Stage 6:>") for line in echoed)
 
 
+def test_dbt_exit_status_and_errors_come_through_the_launcher(tmp_path):
+    project = write_project(tmp_path / "project")
+    (project / "models" / "broken.sql").write_text("select no_such_column from no_such_table\n")
+    invocation = dbt_resource(project_dir=project).cli(
+        ["run", "--select", "broken"], target_path=project / "target" / "run",
+        raise_on_error=False).wait()
+    assert invocation.process.returncode == 1
+    assert "no_such_table" in str(invocation.get_error())  # dbt's error event was parsed
+
+
 def test_without_the_launcher_the_child_output_loses_a_result(tmp_path):
     # the fixture is not vacuous: dbt started directly (as before the launcher) loses the result
     # event written after the child's unfinished line
