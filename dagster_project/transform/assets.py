@@ -21,6 +21,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_dbt.asset_utils import get_asset_check_key_for_test
 from dagster_dbt.dbt_manifest import validate_manifest
+from dagster_dbt.utils import ASSET_RESOURCE_TYPES
 
 from ..console import Progress
 from ..engine.dbt import dbt_on_engine
@@ -31,7 +32,7 @@ from ..retries import (
 from ..settings import get_settings
 from . import AFTER_VERDICTS_OP, DBT_OP, DBT_OPS  # noqa: F401 (re-exported)
 from .carry import (
-    BUILT_TYPES, CarryPlan, forget_builds, in_build_order, plan_carry, project_digest, record_builds,
+    CarryPlan, forget_builds, in_build_order, plan_carry, project_digest, record_builds,
     record_carried_tests,
 )
 from .parse_state import keep_parse_state, seed_parse_state, state_store
@@ -117,7 +118,7 @@ def not_passed(run_results: Path) -> list[tuple[str, str]]:
 
 
 # dbt nodes that are Dagster assets: each built one must reach Dagster as an Output
-BUILT_NODE_TYPES = ("model.", "seed.", "snapshot.")
+BUILT_NODE_TYPES = tuple(f"{kind}." for kind in ASSET_RESOURCE_TYPES)
 BUILT = ("success",)
 
 
@@ -309,7 +310,7 @@ def selected_nodes(context: dg.AssetExecutionContext, manifest: dict[str, Any]) 
     checks = set(context.selected_asset_check_keys)
     nodes, observations = [], []
     for uid, node in manifest["nodes"].items():
-        if node["resource_type"] in BUILT_TYPES:
+        if node["resource_type"] in ASSET_RESOURCE_TYPES:
             key = TRANSLATOR.get_asset_spec(manifest, uid, project).key
             if key.to_python_identifier() in outputs:
                 nodes.append(uid)

@@ -52,7 +52,6 @@ COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/|\{#.*?#\}", re.DOTALL)
 NOT_PROJECT_CODE = frozenset({"target", "logs", "dbt_packages", "derby.log", ".user.yml",
                               "metastore_db", "spark-warehouse", "__pycache__"})
 DBT_PACKAGES = ("dbt-core", "dbt-duckdb", "dbt-spark")
-BUILT_TYPES = ("model", "seed", "snapshot")
 # run_results.json statuses of a node whose key may be recorded
 RECORDED_STATUSES = ("success", "pass")
 

@@ -15,6 +15,7 @@ from dagster_project.transform import carry
 from dagster_project.transform.carry import (
     descendants, forget_builds, in_build_order, plan_carry, reads_the_clock, record_builds,
 )
+from dagster_project.transform.keys import dbt_relation
 
 from ..conftest import copy_env, run_nightly
 
@@ -143,11 +144,6 @@ def dbt_nodes(result, step: str = DBT_OP) -> dict[str, str | None]:
     return out
 
 
-def relation(manifest_nodes: dict, uid: str) -> str:
-    node = manifest_nodes[uid]
-    return f"{node['schema']}.{node.get('alias') or node['name']}"
-
-
 def assert_dbt_not_started(result) -> None:
     """The night's first dbt step carried every node: no dbt process, no target folder."""
     from dagster_project.transform.project import dbt_project
@@ -194,7 +190,7 @@ def test_a_new_day_rebuilds_what_reads_it_and_carries_the_rest(tiny_night, tmp_p
     models = [uid for uid in carried if manifest_["nodes"][uid]["resource_type"] == "model"]
     assert len(models) > 20
     for uid in models:
-        name = relation(manifest_["nodes"], uid)
+        name = dbt_relation(manifest_["nodes"][uid]["name"])
         for one, other in ((name, f"carried.{name}"), (f"carried.{name}", name)):
             extra = con.execute(f"select count(*) from (select * from {one} "
                                 f"except all select * from {other})").fetchone()[0]
