@@ -48,6 +48,7 @@ class Settings:
     spark_master: str
     spark_shuffle_partitions: int
     spark_codegen: bool
+    spark_driver_memory: str | None
     lake_dir: Path
     quality_as_of_date: date | None
     gx_chunk_rows: int
@@ -87,6 +88,9 @@ def get_settings() -> Settings:
         # Spark's whole-stage code generation: faster on big scans, seconds of compiling per
         # query on tiny ones (`false` for the small trust's parity nights)
         spark_codegen=(os.environ.get("SPARK_CODEGEN") or "true").lower() != "false",
+        # the driver JVM's heap (`12g`); in a local session the driver is the only executor, so
+        # this is all the memory Spark has (unset: Spark's own default, 1 GB)
+        spark_driver_memory=os.environ.get("SPARK_DRIVER_MEMORY") or None,
         # on Spark, where the raw layer lands as Parquet and Spark keeps its tables
         lake_dir=_path("LAKE_DIR", "data/lake"),
         # the day the quality checks' freshness windows count back from (YYYY-MM-DD; today when

@@ -63,6 +63,8 @@ def spark_conf() -> dict[str, str]:
         "spark.sql.hive.manageFilesourcePartitions": "false",
         "spark.sql.codegen.wholeStage": str(settings.spark_codegen).lower(),
     }
+    if settings.spark_driver_memory:
+        conf["spark.driver.memory"] = settings.spark_driver_memory
     if is_local(settings.spark_master):
         # one machine, no network: the driver binds to the loopback interface
         conf["spark.driver.host"] = LOOPBACK

@@ -66,6 +66,17 @@ def test_spark_configuration_is_one_place_for_dbt_and_our_session(monkeypatch, t
     assert dbt_environment()["SPARK_CODEGEN"] == "false"  # dbt's profile reads it
 
 
+def test_spark_driver_memory_is_spark_default_unless_set(monkeypatch, tmp_path):
+    monkeypatch.setenv("LAKE_DIR", str(tmp_path / "lake"))
+    monkeypatch.delenv("SPARK_DRIVER_MEMORY", raising=False)
+    assert "spark.driver.memory" not in spark_conf()  # Spark's own default (1 GB)
+    # a local session's driver is its only executor: national data needs a bigger heap, and
+    # dbt's session gets it too (spark-submit sizes the JVM it starts from this --conf)
+    monkeypatch.setenv("SPARK_DRIVER_MEMORY", "12g")
+    assert spark_conf()["spark.driver.memory"] == "12g"
+    assert "spark.driver.memory=12g" in dbt_environment()["PYSPARK_SUBMIT_ARGS"]
+
+
 def test_loaded_extract_lands_partitioned_by_extract_date(con, landing, tmp_path, monkeypatch):
     lake = tmp_path / "lake"
     monkeypatch.setenv("WAREHOUSE_ENGINE", "spark")
