@@ -29,8 +29,8 @@ import pytest
 from dagster_project.improvement.tables import IMPACT, IMPACT_POINTS
 from dagster_project.settings import DBT_PROJECT_DIR
 
-# Two nights on both engines: tens of minutes on 2 cores, so `make test-spark`, not `make test`.
-pytestmark = [pytest.mark.integration, pytest.mark.spark]
+# Two nights on both engines, about 4 minutes on 2 cores: part of `make test`.
+pytestmark = pytest.mark.integration
 
 if shutil.which("java") is None:
     pytest.skip("Java is not installed: Spark needs a JVM (make test installs Java 17)",
