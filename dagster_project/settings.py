@@ -50,6 +50,7 @@ class Settings:
     spark_codegen: bool
     spark_driver_memory: str | None
     lake_dir: Path
+    lake_url: str
     quality_as_of_date: date | None
     gx_chunk_rows: int
 
@@ -93,6 +94,9 @@ def get_settings() -> Settings:
         spark_driver_memory=os.environ.get("SPARK_DRIVER_MEMORY") or None,
         # on Spark, where the raw layer lands as Parquet and Spark keeps its tables
         lake_dir=_path("LAKE_DIR", "data/lake"),
+        # the same lake as Spark addresses it, when its executors or server see it elsewhere
+        # (`abfss://...`, `hdfs://...`, `s3a://...`) than this machine's mount (LAKE_DIR)
+        lake_url=(os.environ.get("LAKE_URL") or str(_path("LAKE_DIR", "data/lake"))).rstrip("/"),
         # the day the quality checks' freshness windows count back from (YYYY-MM-DD; today when
         # unset): a test or a re-run of an old night pins it
         quality_as_of_date=_day(os.environ.get("QUALITY_AS_OF_DATE")),

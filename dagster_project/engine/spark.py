@@ -42,7 +42,8 @@ def spark_conf() -> dict[str, str]:
     conf = {
         "spark.master": settings.spark_master,
         "spark.app.name": APP_NAME,
-        "spark.sql.warehouse.dir": str(spark_warehouse_dir(lake)),
+        # Spark writes its tables at the lake's URL; this machine reads them at LAKE_DIR
+        "spark.sql.warehouse.dir": f"{settings.lake_url}/{SPARK_WAREHOUSE_FOLDER}",
         # the embedded metastore (table names -> folders) lives in the lake, not in the cwd
         # (`spark.hadoop.` so that spark-submit passes it on to Hive)
         "spark.hadoop.javax.jdo.option.ConnectionURL":
@@ -90,6 +91,7 @@ def dbt_environment() -> dict[str, str]:
     settings = get_settings()
     settings.lake_dir.mkdir(parents=True, exist_ok=True)
     env = {"PYSPARK_SUBMIT_ARGS": submit_args(), "LAKE_DIR": str(settings.lake_dir),
+           "LAKE_URL": settings.lake_url,
            "SPARK_MASTER": settings.spark_master,
            "SPARK_SHUFFLE_PARTITIONS": str(settings.spark_shuffle_partitions),
            "SPARK_CODEGEN": str(settings.spark_codegen).lower()}

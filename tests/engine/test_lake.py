@@ -15,7 +15,7 @@ from dagster_project.engine import land_extract, on_spark
 from dagster_project.engine.dbt import spark_build_args
 from dagster_project.engine.lake import partition_folder, sync_extract, sync_lake
 from dagster_project.engine.marts import attach_spark_tables
-from dagster_project.engine.spark import dbt_environment, spark_conf, submit_args
+from dagster_project.engine.spark import dbt_environment, spark_conf, spark_warehouse_dir, submit_args
 from dagster_project.settings import get_settings
 
 from ..ingest.conftest import landing  # noqa: F401 - the ingest tests' fixture (con is shared)
@@ -47,6 +47,7 @@ def test_engine_setting_defaults_to_duckdb_and_rejects_unknown_names(monkeypatch
 
 def test_spark_configuration_is_one_place_for_dbt_and_our_session(monkeypatch, tmp_path):
     monkeypatch.setenv("LAKE_DIR", str(tmp_path / "lake"))
+    monkeypatch.delenv("LAKE_URL", raising=False)
     monkeypatch.setenv("SPARK_MASTER", "spark://head:7077")
     conf = spark_conf()
     assert conf["spark.master"] == "spark://head:7077"
@@ -64,6 +65,24 @@ def test_spark_configuration_is_one_place_for_dbt_and_our_session(monkeypatch, t
     monkeypatch.setenv("SPARK_CODEGEN", "false")  # small data: compiling costs more than running
     assert spark_conf()["spark.sql.codegen.wholeStage"] == "false"
     assert dbt_environment()["SPARK_CODEGEN"] == "false"  # dbt's profile reads it
+
+
+def test_spark_addresses_the_lake_at_its_url_this_machine_at_its_mount(monkeypatch, tmp_path):
+    """A cluster's executors (or a Thrift server) see the lake at a URL, this machine at its
+    mount: Spark's tables and dbt's source registration use LAKE_URL, the embedded metastore
+    and this machine's reads stay at LAKE_DIR (tests/spark/test_dbt_parity.py builds with a
+    file:// URL)."""
+    mount = tmp_path / "lake"
+    monkeypatch.setenv("LAKE_DIR", str(mount))
+    monkeypatch.setenv("LAKE_URL", "abfss://lake@trust.dfs.core.windows.net/nhs/")
+    conf = spark_conf()
+    url = "abfss://lake@trust.dfs.core.windows.net/nhs"
+    assert conf["spark.sql.warehouse.dir"] == f"{url}/spark-warehouse"
+    assert f"databaseName={mount}/metastore_db" in conf[
+        "spark.hadoop.javax.jdo.option.ConnectionURL"]
+    env = dbt_environment()
+    assert env["LAKE_URL"] == url and env["LAKE_DIR"] == str(mount)
+    assert spark_warehouse_dir() == mount / "spark-warehouse"  # where Python reads the tables
 
 
 def test_spark_driver_memory_is_spark_default_unless_set(monkeypatch, tmp_path):

@@ -76,9 +76,10 @@ def build_on_spark(warehouse: Path, lake: Path, work: Path) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         export_raw(con, lake)
         export_table(con, lake, *IMPACT)
-    # tiny data: one shuffle partition, no whole-stage code generation (README "Running on Spark")
-    env = {"LAKE_DIR": str(lake), "SPARK_MASTER": "local[2]", "SPARK_SHUFFLE_PARTITIONS": "1",
-           "SPARK_CODEGEN": "false"}
+    # tiny data: one shuffle partition, no whole-stage code generation (README "Running on Spark");
+    # Spark addresses the lake by URL, as a cluster would (LAKE_URL), and we read it at its path
+    env = {"LAKE_DIR": str(lake), "LAKE_URL": lake.as_uri(), "SPARK_MASTER": "local[2]",
+           "SPARK_SHUFFLE_PARTITIONS": "1", "SPARK_CODEGEN": "false"}
     dbt("build", "--target", "spark", "--exclude", NO_TESTS,
         "--vars", json.dumps({"lake_tables": [".".join(IMPACT)]}),
         env=env, target_path=work / "target_spark")

@@ -21,7 +21,8 @@
 
 {% macro spark__register_lake_sources() -%}
     {%- if execute -%}
-    {%- set lake_dir = env_var('LAKE_DIR', 'data/lake') -%}
+    {#- the lake as Spark addresses it (LAKE_URL), which may not be this machine's path -#}
+    {%- set lake_dir = env_var('LAKE_URL', env_var('LAKE_DIR', 'data/lake')) -%}
     {%- set optional = var('lake_tables', []) -%}
     {%- set done, schemas = [], [] -%}
     {%- for source in graph.sources.values() -%}
