@@ -39,6 +39,7 @@ class Settings:
     schedule_cron: str
     schedule_timezone: str
     duckdb_memory_limit: str
+    ingest_workers: int
     dbt_threads: int
     report_org_code: str | None
     report_png_cache_dir: Path
@@ -69,6 +70,10 @@ def get_settings() -> Settings:
         # DuckDB's own default is 80% of RAM; a cap makes big loads spill to
         # <warehouse>.tmp instead, so a national run stays well inside a modest machine.
         duckdb_memory_limit=os.environ.get("DUCKDB_MEMORY_LIMIT", "4GB"),
+        # processes reading and validating one extract's files side by side (ingest/parallel.py),
+        # never more than its files to read. One per two cores: DuckDB already keeps two cores
+        # busy on one file, so on 2 cores a second worker was no faster (benchmarks/results.md)
+        ingest_workers=max(1, int(os.environ.get("INGEST_WORKERS") or (os.cpu_count() or 2) // 2)),
         # dbt's threads: models and tests run side by side (passed to every dbt invocation)
         dbt_threads=int(os.environ.get("DBT_THREADS") or "4"),
         # the organisation the HTML report is for, when the warehouse holds several

@@ -39,6 +39,9 @@ Delivery rules, per extract:
 - For every loaded file rows_in = rows_loaded + rows_quarantined (checked before commit).
 - A missing referenced table (`ReferenceNotLoaded`) and any unexpected error roll back and raise:
   those are pipeline problems, not problems of the file, so nothing is recorded.
+- With INGEST_WORKERS > 1, an extract's files are read and validated ahead by worker processes
+  (parallel.py); hashing, every decision and every commit stay here, one file at a time, in
+  name order, so the tables are those of a serial load.
 `_loaded_at`/`loaded_at` are UTC (naive TIMESTAMP). Files still being written (modified less than
 `file_stable_seconds` ago, by the wall clock) wait for the next run.
 """
@@ -46,8 +49,12 @@ Delivery rules, per extract:
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -59,13 +66,15 @@ from ..settings import get_settings
 from .control import Control, check_hash, check_rows, read_control
 from .discovery import LandedFile, discover
 from .landing import OpenedFile, read_error
+from . import parallel
 from .reader import (
-    STAGE_TABLE, UNNUMBERED, CsvInspection, FileRejected, file_sha256, inspect_csv, quote_ident,
-    read_file,
+    STAGE_TABLE, UNNUMBERED, CsvInspection, FileRejected, ReadResult, file_sha256, inspect_csv,
+    quote_ident, read_file, sql_string,
 )
 from .rejection import capped
 from .validate import (
-    FAIL_TABLE, TYPED_TABLE, check_references_loaded, clean_rows_sql, validate,
+    FAIL_TABLE, TYPED_TABLE, ReferenceNotLoaded, ValidationResult, check_references_loaded,
+    clean_rows_sql, validate,
 )
 
 log = logging.getLogger(__name__)
@@ -233,6 +242,27 @@ def remember_fingerprint(con: duckdb.DuckDBPyConnection, extract: str, name: str
 
 # --- one file -----------------------------------------------------------------------------
 
+def hash_landed(opened: OpenedFile, fmt: str) -> tuple[str, CsvInspection | None]:
+    """The file's sha256, and for a CSV its inspection, made on the same pass. FileRejected if
+    its bytes cannot be read (an I/O error: no hash, so the file is tried again next run)."""
+    try:
+        if fmt == "csv":
+            inspection = inspect_csv(opened)
+            return inspection.content_hash, inspection
+        return file_sha256(opened), None
+    except OSError as exc:
+        raise FileRejected(opened.name, read_error(exc)) from None
+
+
+def read_landed(con: duckdb.DuckDBPyConnection, opened: OpenedFile, contract: Contract,
+                fmt: str, inspection: CsvInspection | None) -> ReadResult:
+    """`read_file`, with an I/O error part way through the file a rejection of the file."""
+    try:
+        return read_file(con, opened, contract, fmt=fmt, inspection=inspection)
+    except OSError as exc:
+        raise FileRejected(opened.name, read_error(exc)) from None
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -272,31 +302,36 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Landed
               opened: OpenedFile, control: Control | None = None) -> FileResult:
     """Read, validate and load one file in one transaction (see module doc)."""
     t0 = time.perf_counter()
-    d = landed.extract_date
     try:
         # Reading and validating write only temp relations, before the transaction: inside
         # one, a new table's rowids are not its row positions (the stage numbers rows by them).
         try:
-            try:
-                read = read_file(con, opened, contract, fmt=landed.fmt, inspection=inspection)
-            except OSError as exc:  # an I/O error part way through the file
-                raise FileRejected(landed.name, read_error(exc)) from None
+            read = read_landed(con, opened, contract, landed.fmt, inspection)
             if control is not None:
                 check_rows(landed.name, control, read.rows_in)
-            checked = validate(con, contract, d)
+            checked = validate(con, contract, landed.extract_date)
         except FileRejected as exc:
-            result = FileResult(landed.name, d, content_hash, REJECTED, 0, 0, 0, str(exc),
-                                time.perf_counter() - t0)
-            _record(con, result, contract.name, now)
-            return result
+            return _rejected(con, contract, landed, content_hash, now, str(exc), t0)
         return _write_file(con, contract, landed, content_hash, now, read, checked, t0)
     finally:
         _drop_temp(con)
 
 
+def _rejected(con: duckdb.DuckDBPyConnection, contract: Contract, landed: LandedFile,
+              content_hash: str, now: datetime, message: str, t0: float) -> FileResult:
+    result = FileResult(landed.name, landed.extract_date, content_hash, REJECTED, 0, 0, 0,
+                        message, time.perf_counter() - t0)
+    _record(con, result, contract.name, now)
+    return result
+
+
 def _write_file(con: duckdb.DuckDBPyConnection, contract: Contract, landed: LandedFile,
-                content_hash: str, now: datetime, read, checked, t0: float) -> FileResult:
-    """Replace the extract date's rows with the validated file's, in one transaction."""
+                content_hash: str, now: datetime, read: ReadResult, checked: ValidationResult,
+                t0: float, clean: str | None = None, failures: str = FAIL_TABLE) -> FileResult:
+    """Replace the extract date's rows with the validated file's, in one transaction. `clean`
+    (a SELECT) and `failures` (a relation) are the validated rows: this connection's temp
+    tables, or a worker's Parquet (parallel.py)."""
+    clean = clean or clean_rows_sql(contract)
     table = f"{RAW_SCHEMA}.{quote_ident(contract.name)}"
     d = landed.extract_date
     con.execute("BEGIN TRANSACTION")
@@ -316,18 +351,18 @@ def _write_file(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Land
         cols = ", ".join(quote_ident(c.name) for c in contract.columns)
         loaded = con.execute(
             f"INSERT INTO {table} ({cols}, {lineage}) "
-            f"SELECT {cols}, _extract_date, ?, ?, _row_number, ? FROM ({clean_rows_sql(contract)})",
+            f"SELECT {cols}, _extract_date, ?, ?, _row_number, ? FROM ({clean})",
             [landed.name, content_hash, now]).fetchall()[0][0]
         con.execute(
             f"INSERT INTO {RAW_SCHEMA}.quarantine "
-            f"SELECT ?, ?, _row_number, column_name, rule, value, ?, ?, ? FROM {FAIL_TABLE} "
+            f"SELECT ?, ?, _row_number, column_name, rule, value, ?, ?, ? FROM {failures} "
             f"ORDER BY _row_number, column_name, rule",
             [contract.name, landed.name, now, d, content_hash])
         if loaded + checked.rows_quarantined != read.rows_in:
             raise AssertionError(f"{landed.name}: rows in {read.rows_in} != loaded {loaded} + "
                                  f"quarantined {checked.rows_quarantined}")
         by_rule = con.execute(
-            f"SELECT rule, count(*) FROM {FAIL_TABLE} GROUP BY rule ORDER BY 2 DESC, 1").fetchall()
+            f"SELECT rule, count(*) FROM {failures} GROUP BY rule ORDER BY 2 DESC, 1").fetchall()
         parts = [f"loaded {loaded} of {read.rows_in} rows"]
         if checked.rows_quarantined:
             parts.append(f"{checked.rows_quarantined} quarantined ("
@@ -380,20 +415,13 @@ def load_extract(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir
 
     decisions = [unreadable(f.name, f.extract_date, str(FileRejected(f.name, f.reason)))
                  for f in found.refused]
-    for landed in found.to_load:
-        try:
-            with OpenedFile(landed.path) as opened:
-                r = _load_landed(con, contract, landed, opened, now, fingerprints, seen,
-                                 loaded_by_hash)
-        except FileRejected as exc:  # not a regular file after all, or unreadable
-            r = unreadable(landed.name, landed.extract_date, str(exc))
+    for landed, r in _decided(con, contract, found.to_load, now, fingerprints, seen,
+                              loaded_by_hash, unreadable):
         decisions.append(r)
         if progress:
             progress(len(decisions) - len(found.refused), len(found.to_load),
                      sum(d.rows_loaded for d in decisions if d))
-        if r is None:
-            continue
-        if r.status == LOADED:
+        if r is not None and r.status == LOADED:
             loaded_by_hash[r.content_hash] = landed.name
     for name, r in zip([f.name for f in found.refused] + [f.name for f in found.to_load],
                        decisions):
@@ -425,18 +453,24 @@ def _load_landed(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Lan
     content_hash = fingerprints.get((landed.name, stat.st_size, stat.st_mtime_ns))
     if content_hash is None or (landed.name, content_hash) not in seen:
         # new or changed: hash it (a CSV is inspected on the same pass)
-        try:
-            if landed.fmt == "csv":
-                inspection = inspect_csv(opened)
-                content_hash = inspection.content_hash
-            else:
-                content_hash = file_sha256(opened)
-        except OSError as exc:
-            raise FileRejected(landed.name, read_error(exc)) from None
+        content_hash, inspection = hash_landed(opened, landed.fmt)
         remember_fingerprint(con, contract.name, landed.name, stat, content_hash)
     if (landed.name, content_hash) in seen:
         return None
-    r = None
+    r, control = _decided_by_hash(con, contract, landed, content_hash, now, loaded_by_hash)
+    if r is not None:
+        return r
+    check_references_loaded(con, contract)  # one catalogue query: a load-order error raises
+    return load_file(con, contract, landed, content_hash, now, inspection, opened=opened,
+                     control=control)
+
+
+def _decided_by_hash(con: duckdb.DuckDBPyConnection, contract: Contract, landed: LandedFile,
+                     content_hash: str, now: datetime,
+                     loaded_by_hash: dict) -> tuple[FileResult | None, Control | None]:
+    """What the content hash alone decides, recorded: a control file that does not match
+    (rejected), the same bytes already loaded (skipped_duplicate); else (None, its control)."""
+    r = control = None
     try:
         control = read_control(landed.name, landed.control) if landed.control else None
         if control is not None:
@@ -450,10 +484,170 @@ def _load_landed(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Lan
                        0, 0, 0, capped(f"same bytes as {earlier}, already loaded"))
     if r is not None:
         _record(con, r, contract.name, now)
+    return r, control
+
+
+# --- the files of one extract: one by one, or staged side by side ------------------------------
+
+Unreadable = Callable[[str, date | None, str], FileResult | None]
+
+
+def _decided(con: duckdb.DuckDBPyConnection, contract: Contract, to_load: list[LandedFile],
+             now: datetime, fingerprints: dict, seen: set, loaded_by_hash: dict,
+             unreadable: Unreadable) -> Iterator[tuple[LandedFile, FileResult | None]]:
+    """Each file and its decision (recorded), in order. The caller notes each loaded file in
+    `loaded_by_hash` before asking for the next (a later file may be its duplicate)."""
+    workers = _workers(con, contract, to_load, fingerprints, seen)
+    if workers > 1:
+        yield from _decided_in_parallel(con, contract, to_load, now, fingerprints, seen,
+                                        loaded_by_hash, unreadable, workers)
+        return
+    for landed in to_load:
+        try:
+            with OpenedFile(landed.path) as opened:
+                r = _load_landed(con, contract, landed, opened, now, fingerprints, seen,
+                                 loaded_by_hash)
+        except FileRejected as exc:  # not a regular file after all, or unreadable
+            r = unreadable(landed.name, landed.extract_date, str(exc))
+        yield landed, r
+
+
+def _needs_reading(landed: LandedFile, fingerprints: dict, seen: set) -> bool:
+    """Not known, as listed, to be a version already decided (the common quiet night)."""
+    known = fingerprints.get((landed.name, landed.size, landed.mtime_ns))
+    return known is None or (landed.name, known) not in seen
+
+
+def _workers(con: duckdb.DuckDBPyConnection, contract: Contract, to_load: list[LandedFile],
+             fingerprints: dict, seen: set) -> int:
+    """How many worker processes to stage this extract's files with: 1 (none started) for a
+    single file to read, too few bytes to be worth starting workers, a contract that looks
+    itself up (each file would need the one before), or a referenced table not loaded yet (the
+    serial load raises for it, in its place)."""
+    to_read = [f for f in to_load if _needs_reading(f, fingerprints, seen)]
+    wanted = min(get_settings().ingest_workers, len(to_read))
+    if (wanted <= 1 or sum(f.size for f in to_read) < parallel.MIN_BYTES_FOR_A_POOL
+            or any(r.to_extract == contract.name for r in contract.references)):
+        return 1
+    try:
+        check_references_loaded(con, contract)
+    except ReferenceNotLoaded:
+        return 1
+    return wanted
+
+
+@dataclass
+class _InFlight:
+    landed: LandedFile
+    opened: OpenedFile | None = None  # held open until committed
+    refused: FileRejected | None = None  # could not be opened or hashed
+    content_hash: str | None = None  # None: a version already decided, not hashed again
+    inspection: CsvInspection | None = None
+    job: parallel.StageJob | None = None  # None: decided by its hash, nothing to stage
+    future: Future | None = None
+
+
+def _decided_in_parallel(con: duckdb.DuckDBPyConnection, contract: Contract,
+                         to_load: list[LandedFile], now: datetime, fingerprints: dict,
+                         seen: set, loaded_by_hash: dict, unreadable: Unreadable,
+                         workers: int) -> Iterator[tuple[LandedFile, FileResult | None]]:
+    """The serial decisions, with each file's reading and validation done ahead by a worker
+    (parallel.py). Files are opened and hashed here, in order, at most two per worker ahead of
+    the one being committed; every write to the warehouse is made in the serial order."""
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    with parallel.scratch_folder() as scratch, parallel.StagingPool(workers) as pool:
+        references = parallel.snapshot_references(con, contract, scratch)
+        ahead: deque[_InFlight] = deque()
+        queue = iter(enumerate(to_load))
+
+        def hand_over(i: int, landed: LandedFile) -> _InFlight:
+            f = _InFlight(landed)
+            try:
+                f.opened = OpenedFile(landed.path)
+                stat = f.opened.stat
+                known = fingerprints.get((landed.name, stat.st_size, stat.st_mtime_ns))
+                if known is not None and (landed.name, known) in seen:
+                    return f
+                f.content_hash, f.inspection = hash_landed(f.opened, landed.fmt)
+            except FileRejected as exc:
+                f.refused = exc
+                return f
+            if (landed.name, f.content_hash) in seen or f.content_hash in loaded_by_hash:
+                return f
+            out = scratch / f"{i:06d}"
+            out.mkdir(mode=0o700)
+            f.job = parallel.StageJob(
+                contract, str(landed.path), landed.extract_date, landed.fmt,
+                parallel.file_identity(stat), f.inspection, references, str(out),
+                threads=max(1, (os.cpu_count() or 1) // workers),
+                memory_limit=parallel.memory_per_worker(limit, workers))
+            f.future = pool.submit(f.job)
+            return f
+
+        try:
+            while True:
+                while len(ahead) < 2 * workers and (nxt := next(queue, None)) is not None:
+                    ahead.append(hand_over(*nxt))
+                if not ahead:
+                    return
+                f = ahead.popleft()
+                try:
+                    if f.refused is not None:
+                        r = unreadable(f.landed.name, f.landed.extract_date, str(f.refused))
+                    elif f.content_hash is None:  # known as listed and as opened: not read
+                        r = _load_landed(con, contract, f.landed, f.opened, now, fingerprints,
+                                         seen, loaded_by_hash)
+                    else:
+                        r = _commit_staged(con, contract, f, pool, now, seen, loaded_by_hash,
+                                           unreadable)
+                finally:
+                    _finished(f)
+                yield f.landed, r
+        finally:
+            for f in ahead:
+                _finished(f)
+
+
+def _finished(f: _InFlight) -> None:
+    if f.future is not None:
+        f.future.cancel()  # decided without it (a duplicate of a file loaded meanwhile)
+    if f.opened is not None:
+        f.opened.close()
+    if f.job is not None:
+        shutil.rmtree(f.job.out_dir, ignore_errors=True)
+
+
+def _commit_staged(con: duckdb.DuckDBPyConnection, contract: Contract, f: _InFlight,
+                   pool: parallel.StagingPool, now: datetime, seen: set, loaded_by_hash: dict,
+                   unreadable: Unreadable) -> FileResult | None:
+    """A hashed file decided as `_load_landed` decides it, its worker's rows committed."""
+    landed, opened, content_hash = f.landed, f.opened, f.content_hash
+    remember_fingerprint(con, contract.name, landed.name, opened.stat, content_hash)
+    if (landed.name, content_hash) in seen:
+        return None
+    r, control = _decided_by_hash(con, contract, landed, content_hash, now, loaded_by_hash)
+    if r is not None:
         return r
-    check_references_loaded(con, contract)  # one catalogue query: a load-order error raises
-    return load_file(con, contract, landed, content_hash, now, inspection, opened=opened,
-                     control=control)
+    staged = pool.result(f.job, f.future) if f.job is not None else None
+    if staged is None or staged.status == parallel.MOVED:  # read here, through our descriptor
+        return load_file(con, contract, landed, content_hash, now, f.inspection, opened=opened,
+                         control=control)
+    if staged.status == parallel.CRASHED:
+        return unreadable(landed.name, landed.extract_date, staged.message)
+    t0 = time.perf_counter() - staged.seconds
+    if staged.status == parallel.REJECTED:
+        return _rejected(con, contract, landed, content_hash, now, staged.message, t0)
+    try:
+        if control is not None:
+            check_rows(landed.name, control, staged.rows_in)
+    except FileRejected as exc:
+        return _rejected(con, contract, landed, content_hash, now, str(exc), t0)
+    return _write_file(
+        con, contract, landed, content_hash, now,
+        ReadResult(staged.rows_in, list(staged.notes)),
+        ValidationResult(staged.typed_rows, staged.rows_quarantined, 0), t0,
+        clean=f"SELECT * FROM read_parquet({sql_string(str(f.job.clean_path))})",
+        failures=f"read_parquet({sql_string(str(f.job.failures_path))})")
 
 
 def load_order(contracts: Iterable[Contract] = CONTRACTS) -> list[Contract]:
