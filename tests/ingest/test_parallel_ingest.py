@@ -9,11 +9,14 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from dagster_project.contracts import CONTRACTS_BY_NAME
 from dagster_project.ingest import parallel
+from dagster_project.ingest.assets import ingest_assets
+from dagster_project.resources import WarehouseResource
 from dagster_project.ingest.load import hash_landed, load_all
 from dagster_project.ingest.landing import OpenedFile
 
@@ -182,6 +185,27 @@ def test_a_file_removed_after_the_night_opened_it_is_read_through_the_nights_des
     assert not landing.path("incidents", VANISHING).exists()
     assert [f.status for f in result.files if f.file_name == VANISHING] == ["loaded"]
     assert warehouse(side_by_side) == warehouse(serial)
+
+
+def test_an_ingest_asset_stages_with_workers(tmp_path, landing, pools, monkeypatch):
+    night_one(landing)
+    monkeypatch.setenv("LANDING_DIR", str(landing.dir))
+    monkeypatch.setenv("FILE_STABLE_SECONDS", "0")
+    serial = duckdb.connect(str(tmp_path / "serial.duckdb"))
+    expected = load_with(1, landing, serial, monkeypatch)["incidents"]
+    monkeypatch.setenv("INGEST_WORKERS", "2")
+    wanted = {("raw", "org_structure"), ("raw", "incidents")}
+    result = dg.materialize(
+        [a for a in ingest_assets if tuple(a.key.path) in wanted],
+        resources={"warehouse": WarehouseResource(path=str(tmp_path / "dagster.duckdb"))})
+    assert result.success and pools == [2]
+    [incidents] = [m for m in result.get_asset_materialization_events()
+                   if m.asset_key == dg.AssetKey(["raw", "incidents"])]
+    metadata = incidents.materialization.metadata
+    assert (metadata["files_loaded"].value, metadata["files_rejected"].value,
+            metadata["files_skipped_duplicate"].value, metadata["rows_quarantined"].value) == (
+        expected.files_loaded, expected.files_rejected, expected.files_skipped,
+        expected.rows_quarantined)
 
 
 def test_no_pool_for_a_single_file_or_a_small_night(tmp_path, landing, pools, monkeypatch):
