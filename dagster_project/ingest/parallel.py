@@ -186,12 +186,13 @@ def scratch_folder() -> Iterator[Path]:
 
 def memory_per_worker(memory_limit: str, workers: int) -> str:
     """DuckDB's memory limit as DuckDB states it (`3.7 GiB`), shared among `workers` (at least
-    256 MiB each: below that DuckDB spills even a small file)."""
-    units = {"": 1, "b": 1, "bytes": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
-             "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
-    found = re.fullmatch(r"\s*([\d.]+)\s*([A-Za-z]*)\s*", memory_limit)
+    256 MiB each: below that DuckDB spills even a small file). A limit stated otherwise is given
+    to each worker as it is, rather than stopping the night."""
+    units = {"bytes": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15,
+             "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40, "pib": 2**50}
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*", memory_limit)
     if not found or found[2].lower() not in units:
-        raise ValueError(f"memory limit {memory_limit!r}: not a size DuckDB states")
+        return memory_limit
     total = float(found[1]) * units[found[2].lower()]
     return f"{max(int(total / workers) // 2**20, 256)}MiB"
 

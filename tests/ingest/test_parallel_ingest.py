@@ -265,3 +265,5 @@ def test_memory_is_shared_among_workers():
     assert parallel.memory_per_worker("3.7 GiB", 2) == "1894MiB"
     assert parallel.memory_per_worker("4GB", 4) == "953MiB"
     assert parallel.memory_per_worker("100.0 MiB", 2) == "256MiB"
+    assert parallel.memory_per_worker("16383.9 PiB", 2) == "8796039335116MiB"  # unlimited
+    assert parallel.memory_per_worker("a lot", 2) == "a lot"
