@@ -7,6 +7,7 @@ rejection.py  FileRejected and its message: file, line, rule; never content; cap
 reader.py     a file as text columns, or FileRejected with one clear message
 validate.py   set-based contract checks in DuckDB (rule names documented there)
 load.py       the transactional load into raw.<extract>, raw.quarantine, raw.load_log
+parallel.py   files read and validated side by side in worker processes (INGEST_WORKERS)
 assets.py     one Dagster asset per contract (`ingest_assets`)
 """
 
