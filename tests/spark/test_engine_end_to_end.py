@@ -20,15 +20,19 @@ pytestmark = pytest.mark.integration
 RUN_STAMPS = ("last_checked_at", "last_loaded_at", "detected_at", "detected_run_id")
 
 
+def on_spark(lake) -> dict[str, str]:
+    # tiny data: one shuffle partition, no whole-stage code generation (compiling it costs
+    # more than running the query: README "Running on Spark")
+    return {"WAREHOUSE_ENGINE": "spark", "LAKE_DIR": str(lake),
+            "SPARK_SHUFFLE_PARTITIONS": "1", "SPARK_CODEGEN": "false"}
+
+
 @pytest.fixture(scope="module")
 def spark_run(tmp_path_factory, tiny_trust_landing):
     env = make_env(tmp_path_factory.mktemp("spark_engine"))
     shutil.copytree(tiny_trust_landing, env.landing)
     lake = env.root / "lake"
-    # tiny data: one shuffle partition, no whole-stage code generation (compiling it costs
-    # more than running the query: README "Running on Spark")
-    with environment({"WAREHOUSE_ENGINE": "spark", "LAKE_DIR": str(lake),
-                      "SPARK_SHUFFLE_PARTITIONS": "1", "SPARK_CODEGEN": "false"}):
+    with environment(on_spark(lake)):
         result = run_nightly(env, raise_on_error=False)
     return env, lake, result
 
@@ -52,30 +56,12 @@ def compared_columns(con, table: str) -> str:
     return ", ".join(f'"{c}"' for c in columns)
 
 
-# Passes: 26 published tables, 44,664 rows, identical. On the shared 2-core machine (load 5 to 6)
-# the Spark night takes about 18 minutes (its two dbt selections 9 and 8), so it is marked
-# `spark`: not in `make test`, run by `make test-spark`.
-@pytest.mark.spark
-def test_main_job_runs_on_spark_and_publishes_what_duckdb_publishes(spark_run, tiny_night):
-    env, lake, result = spark_run
-    assert result.success, failures(result)
-    duck_env = tiny_night  # the same landing files, run on DuckDB (a passed night)
-
-    # the raw layer landed in the lake, partitioned by extract and extract date
-    assert any((lake / "raw" / "incidents").glob("_extract_date=*/*.parquet"))
-    # the marts were built by Spark (Parquet under the lake) and read through DuckDB views
-    assert any((lake / "spark-warehouse" / "marts.db" / "fct_scorecard_monthly").rglob(
-        "*.parquet"))
-    assert (env.report / "index.html").exists()
-
+def compare_published(duck_warehouse, spark_warehouse) -> dict[str, tuple[int, int, int]]:
+    """{published table: (rows, rows only on DuckDB, rows only on Spark)}, run stamps aside;
+    asserts the engines published the same tables and no row differs."""
     con = duckdb.connect()
-    con.execute(f"ATTACH '{duck_env.warehouse}' AS duck (READ_ONLY)")
-    con.execute(f"ATTACH '{env.warehouse}' AS spark (READ_ONLY)")
-    kinds = dict(con.execute(
-        "SELECT table_name, table_type FROM information_schema.tables "
-        "WHERE table_catalog = 'spark' AND table_schema = 'marts'").fetchall())
-    assert kinds["fct_scorecard_monthly"] == "VIEW"
-
+    con.execute(f"ATTACH '{duck_warehouse}' AS duck (READ_ONLY)")
+    con.execute(f"ATTACH '{spark_warehouse}' AS spark (READ_ONLY)")
     published = tables(con, "duck", "published")
     assert published == tables(con, "spark", "published")
     assert len(published) >= 20
@@ -91,10 +77,62 @@ def test_main_job_runs_on_spark_and_publishes_what_duckdb_publishes(spark_run, t
         compared[table] = (rows, only["duck"], only["spark"])
     different = {t: c for t, c in compared.items() if c[1] or c[2]}
     assert not different, f"(rows, only on DuckDB, only on Spark): {different}"
+    return compared
+
+
+# Passes: 26 published tables, 44,664 rows, identical. The module's two Spark nights take
+# several minutes on 2 cores, so they are marked `spark`: not in `make test` (whose Spark parity
+# test is tests/spark/test_dbt_parity.py), run by `make test-spark`.
+@pytest.mark.spark
+def test_main_job_runs_on_spark_and_publishes_what_duckdb_publishes(spark_run, tiny_night):
+    env, lake, result = spark_run
+    assert result.success, failures(result)
+    duck_env = tiny_night  # the same landing files, run on DuckDB (a passed night)
+
+    # the raw layer landed in the lake, partitioned by extract and extract date
+    assert any((lake / "raw" / "incidents").glob("_extract_date=*/*.parquet"))
+    # the marts were built by Spark (Parquet under the lake) and read through DuckDB views
+    assert any((lake / "spark-warehouse" / "marts.db" / "fct_scorecard_monthly").rglob(
+        "*.parquet"))
+    assert (env.report / "index.html").exists()
+
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{env.warehouse}' AS spark (READ_ONLY)")
+    kinds = dict(con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables "
+        "WHERE table_catalog = 'spark' AND table_schema = 'marts'").fetchall())
+    assert kinds["fct_scorecard_monthly"] == "VIEW"
+
+    compared = compare_published(duck_env.warehouse, env.warehouse)
     # not vacuous: the tiny trust publishes about 45,000 rows (26 tables), the scorecard and SPC
     # among them
     assert all(compared[t][0] > 0 for t in ("scorecard_monthly", "scorecard_breakdowns",
                                             "spc_points"))
+    assert sum(rows for rows, _, _ in compared.values()) > 40_000
+
+
+# After the parity test above (it runs the module's Spark night again, in place).
+@pytest.mark.spark
+def test_a_second_spark_night_carries_dbt_and_publishes_what_duckdb_publishes(spark_run,
+                                                                             tiny_night,
+                                                                             tmp_path):
+    """dbt's carry on Spark: a second night with no new file starts no dbt for the first
+    selection (the sources' fingerprints are the warehouse's raw tables, which the lake
+    mirrors), and what it publishes is what DuckDB's second night publishes from the same files.
+    (A second night is not a copy of the first: the data-quality mark's consistency now counts
+    the marts' checks of the night before, on both engines.)"""
+    from ..conftest import copy_env
+    from ..transform.test_dbt_carry import assert_dbt_not_started
+
+    env, lake, first = spark_run
+    assert first.success, failures(first)
+    with environment(on_spark(lake)):
+        again = run_nightly(env, raise_on_error=False)
+    assert again.success, failures(again)
+    assert_dbt_not_started(again)
+    duck_again = copy_env(tiny_night, tmp_path / "duckdb_second_night")
+    assert run_nightly(duck_again).success
+    compared = compare_published(duck_again.warehouse, env.warehouse)
     assert sum(rows for rows, _, _ in compared.values()) > 40_000
 
 
