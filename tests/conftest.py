@@ -67,6 +67,9 @@ TINY_TRUST = {"months": 8, "staff": 60, "seed": 7}
 # landing folders, generated in seconds, so that the long tests using only a landing (a night
 # stopped by a signal, a night with hostile files) can run on either worker.
 MADE_PER_WORKER = {"dbt_manifest", "tiny_trust_landing", "small_trust_landing"}
+# Started first, so that one worker runs it while the other works through the rest: a test of
+# minutes collected last would leave a worker idle at the end (the Spark parity, about 4 minutes).
+LONGEST_ALONE = ("tests/spark/test_dbt_parity.py",)
 
 
 @cache
@@ -119,6 +122,7 @@ def xdist_groups(items) -> dict[str, str]:
 def pytest_collection_modifyitems(config, items) -> None:
     if not config.pluginmanager.hasplugin("xdist"):
         return
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_ALONE))  # stable
     groups = xdist_groups(items)
     for item in items:
         if item.nodeid in groups:
