@@ -57,6 +57,7 @@ class Settings:
 
 
 def get_settings() -> Settings:
+    lake_dir = _path("LAKE_DIR", "data/lake")
     return Settings(
         landing_dir=_path("LANDING_DIR", "data/landing"),
         warehouse_path=_path("WAREHOUSE_PATH", "data/warehouse.duckdb"),
@@ -98,10 +99,10 @@ def get_settings() -> Settings:
         # this is all the memory Spark has (unset: Spark's own default, 1 GB)
         spark_driver_memory=os.environ.get("SPARK_DRIVER_MEMORY") or None,
         # on Spark, where the raw layer lands as Parquet and Spark keeps its tables
-        lake_dir=_path("LAKE_DIR", "data/lake"),
+        lake_dir=lake_dir,
         # the same lake as Spark addresses it, when its executors or server see it elsewhere
         # (`abfss://...`, `hdfs://...`, `s3a://...`) than this machine's mount (LAKE_DIR)
-        lake_url=(os.environ.get("LAKE_URL") or str(_path("LAKE_DIR", "data/lake"))).rstrip("/"),
+        lake_url=(os.environ.get("LAKE_URL") or str(lake_dir)).rstrip("/"),
         # the day the quality checks' freshness windows count back from (YYYY-MM-DD; today when
         # unset): a test or a re-run of an old night pins it
         quality_as_of_date=_day(os.environ.get("QUALITY_AS_OF_DATE")),
