@@ -449,13 +449,12 @@ def _load_landed(con: duckdb.DuckDBPyConnection, contract: Contract, landed: Lan
     """One opened file: hashed (unless known), then skipped, rejected or loaded, and recorded.
     None: unchanged since an earlier run. Raises FileRejected if its bytes cannot be read."""
     stat = opened.stat
-    inspection = None
-    content_hash = fingerprints.get((landed.name, stat.st_size, stat.st_mtime_ns))
-    if content_hash is None or (landed.name, content_hash) not in seen:
-        # new or changed: hash it (a CSV is inspected on the same pass)
-        content_hash, inspection = hash_landed(opened, landed.fmt)
-        remember_fingerprint(con, contract.name, landed.name, stat, content_hash)
-    if (landed.name, content_hash) in seen:
+    if _already_decided(landed.name, stat.st_size, stat.st_mtime_ns, fingerprints, seen):
+        return None
+    # new or changed: hash it (a CSV is inspected on the same pass)
+    content_hash, inspection = hash_landed(opened, landed.fmt)
+    remember_fingerprint(con, contract.name, landed.name, stat, content_hash)
+    if (landed.name, content_hash) in seen:  # touched, same bytes
         return None
     r, control = _decided_by_hash(con, contract, landed, content_hash, now, loaded_by_hash)
     if r is not None:
@@ -512,10 +511,12 @@ def _decided(con: duckdb.DuckDBPyConnection, contract: Contract, to_load: list[L
         yield landed, r
 
 
-def _needs_reading(landed: LandedFile, fingerprints: dict, seen: set) -> bool:
-    """Not known, as listed, to be a version already decided (the common quiet night)."""
-    known = fingerprints.get((landed.name, landed.size, landed.mtime_ns))
-    return known is None or (landed.name, known) not in seen
+def _already_decided(name: str, size: int, mtime_ns: int, fingerprints: dict,
+                     seen: set) -> bool:
+    """This version of a file (its name, size and mtime, as listed or as opened) was hashed by
+    an earlier run and its bytes decided: the common quiet night, where nothing is read."""
+    known = fingerprints.get((name, size, mtime_ns))
+    return known is not None and (name, known) in seen
 
 
 def _workers(con: duckdb.DuckDBPyConnection, contract: Contract, to_load: list[LandedFile],
@@ -524,7 +525,8 @@ def _workers(con: duckdb.DuckDBPyConnection, contract: Contract, to_load: list[L
     single file to read, too few bytes to be worth starting workers, a contract that looks
     itself up (each file would need the one before), or a referenced table not loaded yet (the
     serial load raises for it, in its place)."""
-    to_read = [f for f in to_load if _needs_reading(f, fingerprints, seen)]
+    to_read = [f for f in to_load
+               if not _already_decided(f.name, f.size, f.mtime_ns, fingerprints, seen)]
     wanted = min(get_settings().ingest_workers, len(to_read))
     if (wanted <= 1 or sum(f.size for f in to_read) < parallel.MIN_BYTES_FOR_A_POOL
             or any(r.to_extract == contract.name for r in contract.references)):
@@ -565,8 +567,8 @@ def _decided_in_parallel(con: duckdb.DuckDBPyConnection, contract: Contract,
             try:
                 f.opened = OpenedFile(landed.path)
                 stat = f.opened.stat
-                known = fingerprints.get((landed.name, stat.st_size, stat.st_mtime_ns))
-                if known is not None and (landed.name, known) in seen:
+                if _already_decided(landed.name, stat.st_size, stat.st_mtime_ns, fingerprints,
+                                    seen):
                     return f
                 f.content_hash, f.inspection = hash_landed(f.opened, landed.fmt)
             except FileRejected as exc:
