@@ -15,9 +15,12 @@ snapshot_deliveries as (
 
 ),
 
+-- The hints tell Spark to send the dozen snapshot dates to every task instead of shuffling
+-- the history to meet them (it cannot know the aggregate is small until it has run); DuckDB
+-- reads them as comments.
 single_delivery as (
 
-    select source.*, true as is_latest
+    select /*+ broadcast(snapshot_deliveries) */ source.*, true as is_latest
     from source
     inner join snapshot_deliveries
         on source.snapshot_date = snapshot_deliveries.snapshot_date
@@ -27,7 +30,7 @@ single_delivery as (
 
 several_deliveries as (
 
-    select
+    select /*+ broadcast(snapshot_deliveries) */
         source.*,
         {{ is_latest_delivery(['source.snapshot_date', 'person_key', 'competence_code']) }}
             as is_latest
