@@ -10,7 +10,9 @@
 --                cells adding up to a published total (int_disclosure_cell_groups) where exactly
 --                one member is withheld, the next smallest member is withheld too (or, when no
 --                member is left, the total itself). A secondary cell can complete another set,
---                so the step repeats; `pass` says in which round a cell was added.
+--                so the step repeats; `pass` says in which round a cell was added. Each round
+--                looks only at the sets holding a cell the round before withheld (nationally a
+--                few thousand after the first, of 15 M set rows).
 -- Sets converge in a few rounds on real data; int_disclosure_exposed_groups proves the last
 -- round left nothing to do (a dbt test, and the publish step refuses otherwise).
 {%- set rounds = 12 %}
@@ -67,11 +69,25 @@ with {% call cte(chain, 'cells', once=true) %}
 {% endcall %},
 {%- for round in range(1, rounds + 1) %}
 
+{% call cte(chain, 'touched_' ~ round, once=true) %}
+
+    -- only a set holding a cell withheld in the last round can be newly exposed: the others
+    -- have the same withheld members as before, and a set exposed before got its second then
+    select distinct groups.group_id
+    from active_groups as groups
+    inner join withheld_{{ round - 1 }} as withheld
+        on withheld.cell_id = groups.cell_id
+    where withheld.pass = {{ round - 1 }}
+
+{% endcall %},
+
 {% call cte(chain, 'state_' ~ round, once=true) %}
 
     select groups.group_id, groups.cell_id, groups.role, cells.size,
         withheld.cell_id is not null as is_withheld
     from active_groups as groups
+    inner join touched_{{ round }} as touched
+        on touched.group_id = groups.group_id
     inner join cells
         on cells.cell_id = groups.cell_id
     left join withheld_{{ round - 1 }} as withheld
